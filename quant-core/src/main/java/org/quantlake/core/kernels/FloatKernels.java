@@ -1,0 +1,33 @@
+package org.quantlake.core.kernels;
+
+/**
+ * The float32 hot loops, as primitive-array methods. Implementations: {@link DefaultFloatKernels} (plain Java,
+ * always available) and a Vector API version chosen by {@link KernelProvider} at startup. Both must give results
+ * equal to within float reassociation error (differential tests run both over awkward sizes).
+ * Implementations are stateless and thread-safe.
+ */
+public interface FloatKernels {
+
+    /** A short name for logs and benchmarks ("java", "panama"). */
+    String name();
+
+    /**
+     * Row-major GEMM: {@code C[i][j] = (accumulate ? C[i][j] : 0) + sum_p A[i][p] * B[p][j]} for i < m, j < n,
+     * p < k, where {@code X[r][c]} is {@code x[xOff + r * ldx + c]}.
+     */
+    void gemm(int m, int n, int k,
+              float[] a, int aOff, int lda,
+              float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc,
+              boolean accumulate);
+
+    /** Dot product of {@code n} values. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /**
+     * Epilogue over {@code rows} rows of {@code cols} contiguous values starting at {@code off}:
+     * {@code x = clamp(x + bias[row], lo, hi)}; {@code bias} may be null (no bias). Use lo = -Inf, hi = +Inf for
+     * no activation, lo = 0 for Relu, [0, 6] for Relu6 / Clip.
+     */
+    void biasClamp(float[] x, int off, int rows, int cols, float[] bias, float lo, float hi);
+}

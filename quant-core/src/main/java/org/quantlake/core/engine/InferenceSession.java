@@ -1,0 +1,72 @@
+package org.quantlake.core.engine;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.quantlake.core.tensor.Shapes;
+
+/**
+ * Runs a {@link CompiledModel} on batches, reusing one arena per batch size across calls. Not thread-safe: use one
+ * session per thread (Spark: one per task).
+ */
+public final class InferenceSession {
+    private final CompiledModel model;
+    private final Map<Plan, Arena> arenas = new HashMap<>();
+    private ValueObserver observer;
+
+    InferenceSession(CompiledModel model) {
+        this.model = model;
+    }
+
+    public CompiledModel model() { return model; }
+
+    /** Attaches the forward hook (null detaches). */
+    public void setObserver(ValueObserver observer) {
+        this.observer = observer;
+    }
+
+    /**
+     * Runs one batch. Inputs are row-major with dim 0 = batch; returns every graph output as a new array, in graph
+     * order.
+     */
+    public Map<String, float[]> run(Map<String, float[]> inputs, int batch) {
+        Plan plan = model.plan(batch);
+        Arena arena = arenaFor(plan);
+        for (String in : plan.inputs()) {
+            float[] data = inputs.get(in);
+            if (data == null) throw new IllegalArgumentException("missing input '" + in + "'");
+            int[] shape = plan.shape(in);
+            int need = Shapes.size(shape);
+            if (data.length != need) {
+                throw new IllegalArgumentException("input '" + in + "' has " + data.length + " values; batch " + batch
+                        + " of shape " + Shapes.toString(shape) + " needs " + need);
+            }
+            System.arraycopy(data, 0, arena.f(plan.slot(in)), 0, need);
+        }
+        plan.run(arena, observer);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (String o : plan.outputs()) {
+            float[] buf = arena.f(plan.slot(o));
+            float[] copy = new float[Shapes.size(plan.shape(o))];
+            System.arraycopy(buf, 0, copy, 0, copy.length);
+            out.put(o, copy);
+        }
+        return out;
+    }
+
+    /** Single-input convenience: runs the first input, returns the first output. */
+    public float[] run(float[] input, int batch) {
+        Map<String, float[]> in = new HashMap<>();
+        in.put(model.inputName(), input);
+        return run(in, batch).get(model.outputName());
+    }
+
+    /** Shape of an output (or any value) for a batch size. */
+    public int[] shape(String value, int batch) {
+        return model.plan(batch).shape(value);
+    }
+
+    private Arena arenaFor(Plan plan) {
+        return arenas.computeIfAbsent(plan, Plan::newArena);
+    }
+}

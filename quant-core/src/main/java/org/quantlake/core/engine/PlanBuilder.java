@@ -1,0 +1,363 @@
+package org.quantlake.core.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.quantlake.core.graph.ElemType;
+import org.quantlake.core.graph.Graph;
+import org.quantlake.core.graph.ModelException;
+import org.quantlake.core.graph.Node;
+import org.quantlake.core.graph.TensorData;
+import org.quantlake.core.kernels.FloatKernels;
+import org.quantlake.core.ops.OpContext;
+import org.quantlake.core.ops.OpDef;
+import org.quantlake.core.ops.OpRegistry;
+import org.quantlake.core.tensor.Shapes;
+
+/**
+ * Compiles a graph for fixed input shapes into a {@link Plan}, in four passes:
+ * <ol>
+ *   <li>shapes and folding, in topological order: a node whose inputs are all constant (or a Shape of a
+ *       statically shaped value) is evaluated now and becomes a constant, which folds the Shape/Gather/Unsqueeze/
+ *       Concat arithmetic exporters put before a Reshape; other nodes get their output shapes inferred;</li>
+ *   <li>liveness: each runtime value's last reader (graph outputs live to the end; views share their source's
+ *       storage and extend its life);</li>
+ *   <li>slots: best-fit reuse of freed slots, so memory tracks the peak of live values, not their sum;</li>
+ *   <li>steps: each runtime node's {@link OpDef#compile}.</li>
+ * </ol>
+ */
+final class PlanBuilder {
+    /** What pass 1 knows of a value. */
+    private static final class Value {
+        final int[] shape;
+        final TensorData constant;  // non-null for constants
+        final SlotKind kind;
+        int storage = -1;           // runtime values: storage id (views share their source's)
+
+        Value(int[] shape, TensorData constant, SlotKind kind) {
+            this.shape = shape;
+            this.constant = constant;
+            this.kind = kind;
+        }
+    }
+
+    private record RuntimeNode(Node node, OpDef def, int[][] outShapes) {}
+
+    private final Graph graph;
+    private final FloatKernels kernels;
+    private final Map<String, Object> prepared;
+    private final int declaredBatch;
+    private final int batch;
+    private final Map<String, Value> values = new HashMap<>();
+    private int storages;
+
+    // slot table
+    private final List<SlotKind> kinds = new ArrayList<>();
+    private final List<Integer> sizes = new ArrayList<>();
+    private final List<Object> constants = new ArrayList<>();
+    private final Map<String, Integer> constSlot = new HashMap<>();
+    private final Map<String, Integer> scratchSlot = new HashMap<>();
+
+    PlanBuilder(Graph graph, FloatKernels kernels, Map<String, Object> prepared, int declaredBatch, int batch) {
+        this.graph = graph;
+        this.kernels = kernels;
+        this.prepared = prepared;
+        this.declaredBatch = declaredBatch;
+        this.batch = batch;
+    }
+
+    Plan build(Map<String, int[]> inputShapes) {
+        for (Map.Entry<String, TensorData> e : graph.initializers().entrySet()) {
+            values.put(e.getKey(), new Value(e.getValue().dims(), e.getValue(), null));
+        }
+        List<String> inputNames = new ArrayList<>();
+        for (var in : graph.inputs()) {
+            int[] s = inputShapes.get(in.name());
+            if (s == null) throw new ModelException(graph.source() + ": no shape given for input '" + in.name() + "'");
+            Value v = new Value(s.clone(), null, SlotKind.FLOAT);
+            v.storage = storages++;
+            values.put(in.name(), v);
+            inputNames.add(in.name());
+        }
+        // pass 1: shapes and folding
+        List<RuntimeNode> runtime = new ArrayList<>();
+        for (Node n : graph.topologicalOrder()) {
+            int opset = n.domain().isEmpty() ? graph.opset() : graph.opsets().getOrDefault(n.domain(), 1);
+            OpDef def = OpRegistry.get(n, opset);
+            Ctx ctx = new Ctx(n, opset, null);
+            TensorData[] folded = tryFold(def, ctx);
+            if (folded != null) {
+                for (int i = 0; i < n.outputs().size() && i < folded.length; i++) {
+                    if (!n.output(i).isEmpty()) values.put(n.output(i), new Value(folded[i].dims(), folded[i], null));
+                }
+                continue;
+            }
+            int[][] outs = def.inferShapes(ctx);
+            for (int i = 0; i < outs.length; i++) {
+                String o = n.output(i);
+                if (o.isEmpty()) continue;
+                Shapes.size(outs[i]);  // refuses shapes over 2^31-1 elements
+                Value v = new Value(outs[i], null, def.outputKind(ctx, i));
+                v.storage = def.isView() && i == 0 ? values.get(n.input(0)).storage : storages++;
+                values.put(o, v);
+            }
+            runtime.add(new RuntimeNode(n, def, outs));
+        }
+        // pass 2: liveness per storage
+        int[] last = new int[storages];
+        java.util.Arrays.fill(last, -1);
+        for (int i = 0; i < runtime.size(); i++) {
+            for (String in : runtime.get(i).node.inputs()) {
+                Value v = values.get(in);
+                if (v != null && v.constant == null) last[v.storage] = Math.max(last[v.storage], i);
+            }
+            for (String o : runtime.get(i).node.outputs()) {
+                Value v = values.get(o);
+                if (v != null && v.constant == null) last[v.storage] = Math.max(last[v.storage], i);
+            }
+        }
+        List<String> outputNames = new ArrayList<>();
+        for (var o : graph.outputs()) {
+            Value v = values.get(o.name());
+            if (v == null) throw new ModelException(graph.source() + ": graph output '" + o.name() + "' was not computed");
+            if (v.constant == null) last[v.storage] = Integer.MAX_VALUE;
+            outputNames.add(o.name());
+        }
+        // pass 3: slots
+        int[] storageSlot = new int[storages];
+        java.util.Arrays.fill(storageSlot, -1);
+        int[] storageSize = new int[storages];
+        SlotKind[] storageKind = new SlotKind[storages];
+        for (Value v : values.values()) {
+            if (v.constant != null) continue;
+            storageSize[v.storage] = Math.max(storageSize[v.storage], Shapes.size(v.shape));
+            if (storageKind[v.storage] == null) storageKind[v.storage] = v.kind;
+        }
+        for (String in : inputNames) {
+            Value v = values.get(in);
+            storageSlot[v.storage] = newSlot(SlotKind.FLOAT, storageSize[v.storage], null);
+        }
+        List<Integer> free = new ArrayList<>();
+        for (int i = 0; i < runtime.size(); i++) {
+            RuntimeNode rn = runtime.get(i);
+            for (String o : rn.node.outputs()) {
+                Value v = values.get(o);
+                if (v == null || v.constant != null || storageSlot[v.storage] >= 0) continue;
+                storageSlot[v.storage] = takeSlot(free, storageKind[v.storage], storageSize[v.storage]);
+            }
+            for (int s = 0; s < storages; s++) {
+                if (last[s] == i && storageSlot[s] >= 0 && !isInputStorage(s, inputNames)) free.add(storageSlot[s]);
+            }
+        }
+        Map<String, Integer> slotOf = new LinkedHashMap<>();
+        Map<String, int[]> shapeOf = new LinkedHashMap<>();
+        for (Map.Entry<String, Value> e : values.entrySet()) {
+            Value v = e.getValue();
+            shapeOf.put(e.getKey(), v.shape);
+            if (v.constant == null) slotOf.put(e.getKey(), storageSlot[v.storage]);
+        }
+        for (String o : outputNames) {
+            Value v = values.get(o);
+            if (v.constant != null) slotOf.put(o, constantSlot(o, v.constant));
+        }
+        // pass 4: steps
+        List<Plan.Entry> entries = new ArrayList<>();
+        for (RuntimeNode rn : runtime) {
+            int opset = rn.node.domain().isEmpty() ? graph.opset() : graph.opsets().getOrDefault(rn.node.domain(), 1);
+            Ctx ctx = new Ctx(rn.node, opset, rn.outShapes);
+            ctx.slots = storageSlot;
+            Step step = rn.def.isView() ? null : rn.def.compile(ctx);
+            List<String> reported = new ArrayList<>();
+            for (String o : rn.node.outputs()) if (values.containsKey(o) && values.get(o).kind == SlotKind.FLOAT) reported.add(o);
+            entries.add(new Plan.Entry(rn.node.name(), step, reported.toArray(new String[0])));
+        }
+        for (Map.Entry<String, Integer> e : constSlot.entrySet()) slotOf.putIfAbsent(e.getKey(), e.getValue());
+        int n = kinds.size();
+        int[] sz = new int[n];
+        for (int i = 0; i < n; i++) sz[i] = sizes.get(i);
+        return new Plan(batch, entries.toArray(new Plan.Entry[0]), kinds.toArray(new SlotKind[0]), sz, constants.toArray(),
+                slotOf, shapeOf, List.copyOf(inputNames), List.copyOf(outputNames));
+    }
+
+    private boolean isInputStorage(int s, List<String> inputNames) {
+        for (String in : inputNames) if (values.get(in).storage == s) return true;
+        return false;
+    }
+
+    /** Best fit among free slots of the kind (growing the largest when none fits), else a new slot. */
+    private int takeSlot(List<Integer> free, SlotKind kind, int size) {
+        int best = -1;
+        int largest = -1;
+        for (int i = 0; i < free.size(); i++) {
+            int s = free.get(i);
+            if (kinds.get(s) != kind) continue;
+            if (sizes.get(s) >= size && (best < 0 || sizes.get(s) < sizes.get(free.get(best)))) best = i;
+            if (largest < 0 || sizes.get(s) > sizes.get(free.get(largest))) largest = i;
+        }
+        int pick = best >= 0 ? best : largest;
+        if (pick >= 0) {
+            int s = free.remove(pick);
+            sizes.set(s, Math.max(sizes.get(s), size));
+            return s;
+        }
+        return newSlot(kind, size, null);
+    }
+
+    private int newSlot(SlotKind kind, int size, Object constant) {
+        kinds.add(kind);
+        sizes.add(size);
+        constants.add(constant);
+        return kinds.size() - 1;
+    }
+
+    private int constantSlot(String name, TensorData t) {
+        Integer s = constSlot.get(name);
+        if (s != null) return s;
+        Object data = switch (t.type()) {
+            case FLOAT -> t.floats();
+            case UINT8, INT8, BOOL -> t.bytes();
+            case INT32 -> t.ints();
+            default -> t.asFloats();
+        };
+        SlotKind k = data instanceof float[] ? SlotKind.FLOAT : data instanceof byte[] ? SlotKind.BYTE : SlotKind.INT;
+        int size = data instanceof float[] f ? f.length : data instanceof byte[] b ? b.length : ((int[]) data).length;
+        int slot = newSlot(k, size, data);
+        constSlot.put(name, slot);
+        return slot;
+    }
+
+    private TensorData[] tryFold(OpDef def, Ctx ctx) {
+        Node n = ctx.node();
+        boolean allConst = true;
+        for (String in : n.inputs()) {
+            if (in.isEmpty()) continue;
+            Value v = values.get(in);
+            if (v == null) throw new ModelException(graph.source() + ": node " + n.describe() + " reads unknown value '" + in + "'");
+            if (v.constant == null) allConst = false;
+        }
+        if (allConst || n.opType().equals("Shape")) {
+            TensorData[] f = def.fold(ctx);
+            if (f != null || !allConst || def.isView()) return f;
+            return foldByRunning(def, ctx);
+        }
+        return null;
+    }
+
+    /** Generic constant folding: compile the node's float step and run it once on the constants. */
+    private TensorData[] foldByRunning(OpDef def, Ctx shapeCtx) {
+        Node n = shapeCtx.node();
+        for (String in : n.inputs()) {
+            if (!in.isEmpty() && values.get(in).constant.type() != ElemType.FLOAT) return null;
+        }
+        int[][] outs = def.inferShapes(shapeCtx);
+        PlanBuilder mini = new PlanBuilder(graph, kernels, new HashMap<>(), declaredBatch, batch);
+        mini.values.putAll(values);
+        Ctx c = mini.new Ctx(n, shapeCtx.opset(), outs);
+        c.foldOutputs = new int[outs.length];
+        for (int i = 0; i < outs.length; i++) c.foldOutputs[i] = mini.newSlot(SlotKind.FLOAT, Shapes.size(outs[i]), null);
+        Step step = def.compile(c);
+        Object[] buf = new Object[mini.kinds.size()];
+        for (int i = 0; i < buf.length; i++) buf[i] = mini.constants.get(i) != null ? mini.constants.get(i) : mini.kinds.get(i).allocate(mini.sizes.get(i));
+        step.run(new Arena(buf));
+        TensorData[] r = new TensorData[outs.length];
+        for (int i = 0; i < outs.length; i++) r[i] = TensorData.ofFloats(outs[i], (float[]) buf[c.foldOutputs[i]]);
+        return r;
+    }
+
+    /** The context ops see. */
+    private final class Ctx extends OpContext {
+        private final int[][] outShapes;
+        int[] slots;        // storage -> slot, for compile
+        int[] foldOutputs;  // output slots when folding by running
+
+        Ctx(Node node, int opset, int[][] outShapes) {
+            super(node, opset);
+            this.outShapes = outShapes;
+        }
+
+        private Value in(int i) {
+            return node.hasInput(i) ? values.get(node.input(i)) : null;
+        }
+
+        @Override
+        public int[] inShape(int i) {
+            Value v = in(i);
+            return v == null ? null : v.shape.clone();
+        }
+
+        @Override
+        public TensorData inConst(int i) {
+            Value v = in(i);
+            return v == null ? null : v.constant;
+        }
+
+        @Override
+        public int declaredBatch() { return declaredBatch; }
+
+        @Override
+        public int planBatch() { return batch; }
+
+        @Override
+        public int[] outShape(int i) { return outShapes[i].clone(); }
+
+        @Override
+        public int inSlot(int i) {
+            Value v = in(i);
+            if (v == null) throw fail("input " + i + " is absent");
+            if (v.constant != null) return constantSlot(node.input(i), v.constant);
+            return slots[v.storage];
+        }
+
+        @Override
+        public int outSlot(int i) {
+            if (foldOutputs != null) return foldOutputs[i];
+            return slots[values.get(node.output(i)).storage];
+        }
+
+        @Override
+        public int scratch(int k, int floats) {
+            return scratchOf("f" + k, SlotKind.FLOAT, floats);
+        }
+
+        @Override
+        public int byteScratch(int k, int bytes) {
+            return scratchOf("b" + k, SlotKind.BYTE, bytes);
+        }
+
+        @Override
+        public int intScratch(int k, int ints) {
+            return scratchOf("i" + k, SlotKind.INT, ints);
+        }
+
+        private int scratchOf(String key, SlotKind kind, int size) {
+            Integer s = scratchSlot.get(key);
+            if (s == null) {
+                s = newSlot(kind, size, null);
+                scratchSlot.put(key, s);
+            } else {
+                sizes.set(s, Math.max(sizes.get(s), size));
+            }
+            return s;
+        }
+
+        @Override
+        public FloatKernels kernels() { return kernels; }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T prepared(String key, Supplier<T> make) {
+            String k = node.name() + "/" + key;
+            synchronized (prepared) {
+                Object v = prepared.get(k);
+                if (v == null) {
+                    v = make.get();
+                    prepared.put(k, v);
+                }
+                return (T) v;
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.quantlake.core.ops;
+
+import java.util.Arrays;
+import org.quantlake.core.graph.Node;
+
+/**
+ * Spatial geometry shared by Conv and the pools, for 1-D and 2-D windows (1-D is treated as height 1): kernel,
+ * strides, dilations, pads (from {@code pads} or {@code auto_pad}) and output size, as ONNX defines them:
+ * <pre>
+ *   NOTSET:  out = floor((in + pad_head + pad_tail - ((k - 1) * d + 1)) / s) + 1     (ceil with ceil_mode, and then
+ *            one less if the last window would start beyond the input and its head padding)
+ *   SAME_*:  out = ceil(in / s); total = max(0, (out - 1) * s + (k - 1) * d + 1 - in);
+ *            SAME_UPPER puts the odd extra padding at the end, SAME_LOWER at the start
+ *   VALID:   no padding
+ * </pre>
+ */
+public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
+                             int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
+
+    /** Geometry for input shape [N, C, (H,) W] and kernel {@code kernel} (1 or 2 dims). */
+    public static WindowGeometry of(OpContext c, int[] x, int[] kernel, boolean ceilMode) {
+        Node n = c.node();
+        int spatial = x.length - 2;
+        if (spatial < 1 || spatial > 2) throw c.unsupported("only 1-D and 2-D windows are supported; input has shape " + Arrays.toString(x));
+        if (kernel.length != spatial) throw c.fail("kernel_shape " + Arrays.toString(kernel) + " does not match a " + spatial + "-D input");
+        int[] strides = n.attrInts("strides", ones(spatial));
+        int[] dil = n.attrInts("dilations", ones(spatial));
+        int[] pads = n.attrInts("pads", new int[2 * spatial]);
+        if (strides.length != spatial || dil.length != spatial || pads.length != 2 * spatial) {
+            throw c.fail("strides/dilations/pads lengths do not match a " + spatial + "-D window");
+        }
+        for (int i = 0; i < spatial; i++) {
+            if (strides[i] <= 0 || dil[i] <= 0 || kernel[i] <= 0) throw c.fail("kernel, strides and dilations must be positive");
+            if (pads[i] < 0 || pads[i + spatial] < 0) throw c.fail("negative pads " + Arrays.toString(pads));
+        }
+        String autoPad = n.attrString("auto_pad", "NOTSET");
+        int[] in = Arrays.copyOfRange(x, 2, x.length);
+        int[] out = new int[spatial];
+        int[] head = new int[spatial];
+        int[] tail = new int[spatial];
+        for (int i = 0; i < spatial; i++) {
+            int eff = (kernel[i] - 1) * dil[i] + 1;
+            switch (autoPad) {
+                case "NOTSET" -> {
+                    head[i] = pads[i];
+                    tail[i] = pads[i + spatial];
+                    int span = in[i] + head[i] + tail[i] - eff;
+                    if (span < 0) throw c.fail("window " + eff + " larger than padded input " + (in[i] + head[i] + tail[i]));
+                    out[i] = ceilMode ? ceilDiv(span, strides[i]) + 1 : span / strides[i] + 1;
+                    if (ceilMode && (out[i] - 1) * strides[i] >= in[i] + head[i]) out[i]--;
+                }
+                case "SAME_UPPER", "SAME_LOWER" -> {
+                    out[i] = ceilDiv(in[i], strides[i]);
+                    int total = Math.max(0, (out[i] - 1) * strides[i] + eff - in[i]);
+                    head[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+                    tail[i] = total - head[i];
+                }
+                case "VALID" -> {
+                    if (in[i] < eff) throw c.fail("window " + eff + " larger than input " + in[i]);
+                    out[i] = (in[i] - eff) / strides[i] + 1;
+                }
+                default -> throw c.unsupported("auto_pad '" + autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
+            }
+        }
+        if (spatial == 1) {
+            return new WindowGeometry(1, in[0], 1, kernel[0], 1, strides[0], 1, dil[0], 0, head[0], 0, tail[0], 1, out[0]);
+        }
+        return new WindowGeometry(in[0], in[1], kernel[0], kernel[1], strides[0], strides[1], dil[0], dil[1],
+                head[0], head[1], tail[0], tail[1], out[0], out[1]);
+    }
+
+    /** Output shape [N, C', (outH,) outW] for a rank-{@code rank} input. */
+    public int[] outShape(int n, int channels, int rank) {
+        return rank == 3 ? new int[] {n, channels, outW} : new int[] {n, channels, outH, outW};
+    }
+
+    public int inHW() { return inH * inW; }
+
+    public int outHW() { return outH * outW; }
+
+    public boolean isPointwise() {
+        return kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0;
+    }
+
+    static int ceilDiv(int a, int b) {
+        return Math.floorDiv(a + b - 1, b);
+    }
+
+    private static int[] ones(int n) {
+        int[] o = new int[n];
+        Arrays.fill(o, 1);
+        return o;
+    }
+}

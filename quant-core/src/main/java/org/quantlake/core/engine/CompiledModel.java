@@ -10,6 +10,7 @@ import org.quantlake.core.graph.Graph;
 import org.quantlake.core.graph.ModelException;
 import org.quantlake.core.graph.ValueInfo;
 import org.quantlake.core.kernels.FloatKernels;
+import org.quantlake.core.kernels.Int8Kernels;
 import org.quantlake.core.kernels.KernelProvider;
 import org.quantlake.core.onnx.OnnxModelReader;
 import org.quantlake.core.ops.OpRegistry;
@@ -25,15 +26,17 @@ import org.quantlake.core.ops.OpRegistry;
 public final class CompiledModel {
     private final Graph graph;
     private final FloatKernels kernels;
+    private final Int8Kernels int8Kernels;
     private final Map<String, Object> prepared = new HashMap<>();
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final int declaredBatch;
 
-    public CompiledModel(Graph graph, FloatKernels kernels) {
+    public CompiledModel(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels) {
         graph.validate();
         OpRegistry.checkSupported(graph);
         this.graph = graph;
         this.kernels = kernels;
+        this.int8Kernels = int8Kernels;
         int db = -1;
         if (!graph.inputs().isEmpty()) {
             int[] d = graph.inputs().get(0).dims();
@@ -43,7 +46,7 @@ public final class CompiledModel {
     }
 
     public CompiledModel(Graph graph) {
-        this(graph, KernelProvider.floatKernels());
+        this(graph, KernelProvider.floatKernels(), KernelProvider.int8Kernels());
     }
 
     /** Reads, validates and compiles an ONNX file. */
@@ -111,9 +114,33 @@ public final class CompiledModel {
         int b = batch;
         return plans.computeIfAbsent(key.toString(), k -> {
             synchronized (prepared) {
-                return new PlanBuilder(graph, kernels, prepared, declaredBatch, b).build(inputShapes);
+                return new PlanBuilder(graph, kernels, int8Kernels, prepared, declaredBatch, b).build(inputShapes);
             }
         });
+    }
+
+    /**
+     * A copy of {@code g} in which every node computable from initializers alone (not from a runtime value's
+     * shape) is replaced by an initializer holding its result: e.g. a Reshape or Transpose of weights, which would
+     * otherwise hide constant weights from fusion and quantization.
+     */
+    public static Graph foldConstants(Graph g) {
+        CompiledModel m = new CompiledModel(g, KernelProvider.floatKernels(), KernelProvider.int8Kernels());
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (ValueInfo v : g.inputs()) shapes.put(v.name(), m.inputShape(v.name(), Math.max(1, m.declaredBatch)));
+        Map<String, org.quantlake.core.graph.TensorData> constants =
+                new PlanBuilder(g, m.kernels, m.int8Kernels, new HashMap<>(), m.declaredBatch, Math.max(1, m.declaredBatch)).foldableConstants(shapes);
+        if (constants.isEmpty()) return g;
+        Graph f = g.copy();
+        f.nodes().removeIf(n -> {
+            for (String o : n.outputs()) if (!o.isEmpty() && !constants.containsKey(o)) return false;
+            return true;
+        });
+        for (Map.Entry<String, org.quantlake.core.graph.TensorData> e : constants.entrySet()) {
+            if (f.producer(e.getKey()) == null) f.addInitializer(e.getKey(), e.getValue());
+        }
+        f.removeDeadNodes();
+        return f;
     }
 
     public InferenceSession newSession() {

@@ -12,6 +12,7 @@ import org.quantlake.core.graph.ModelException;
 import org.quantlake.core.graph.Node;
 import org.quantlake.core.graph.TensorData;
 import org.quantlake.core.kernels.FloatKernels;
+import org.quantlake.core.kernels.Int8Kernels;
 import org.quantlake.core.ops.OpContext;
 import org.quantlake.core.ops.OpDef;
 import org.quantlake.core.ops.OpRegistry;
@@ -34,13 +35,16 @@ final class PlanBuilder {
     private static final class Value {
         final int[] shape;
         final TensorData constant;  // non-null for constants
+        final ElemType type;
         final SlotKind kind;
         int storage = -1;           // runtime values: storage id (views share their source's)
+        boolean batchDependent;     // a constant computed from a runtime value's shape (changes with the batch)
 
-        Value(int[] shape, TensorData constant, SlotKind kind) {
+        Value(int[] shape, TensorData constant, ElemType type) {
             this.shape = shape;
             this.constant = constant;
-            this.kind = kind;
+            this.type = constant != null ? constant.type() : type;
+            this.kind = constant != null ? null : SlotKind.of(type);
         }
     }
 
@@ -48,6 +52,7 @@ final class PlanBuilder {
 
     private final Graph graph;
     private final FloatKernels kernels;
+    private final Int8Kernels int8Kernels;
     private final Map<String, Object> prepared;
     private final int declaredBatch;
     private final int batch;
@@ -61,15 +66,34 @@ final class PlanBuilder {
     private final Map<String, Integer> constSlot = new HashMap<>();
     private final Map<String, Integer> scratchSlot = new HashMap<>();
 
-    PlanBuilder(Graph graph, FloatKernels kernels, Map<String, Object> prepared, int declaredBatch, int batch) {
+    PlanBuilder(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels, Map<String, Object> prepared, int declaredBatch, int batch) {
         this.graph = graph;
         this.kernels = kernels;
+        this.int8Kernels = int8Kernels;
         this.prepared = prepared;
         this.declaredBatch = declaredBatch;
         this.batch = batch;
     }
 
+    /**
+     * Pass 1 only: the values that fold to constants independently of the batch (pure functions of initializers),
+     * by the name of the value.
+     */
+    Map<String, TensorData> foldableConstants(Map<String, int[]> inputShapes) {
+        build(inputShapes, true);
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Value> e : values.entrySet()) {
+            Value v = e.getValue();
+            if (v.constant != null && !v.batchDependent && !graph.initializers().containsKey(e.getKey())) out.put(e.getKey(), v.constant);
+        }
+        return out;
+    }
+
     Plan build(Map<String, int[]> inputShapes) {
+        return build(inputShapes, false);
+    }
+
+    private Plan build(Map<String, int[]> inputShapes, boolean foldOnly) {
         for (Map.Entry<String, TensorData> e : graph.initializers().entrySet()) {
             values.put(e.getKey(), new Value(e.getValue().dims(), e.getValue(), null));
         }
@@ -77,7 +101,7 @@ final class PlanBuilder {
         for (var in : graph.inputs()) {
             int[] s = inputShapes.get(in.name());
             if (s == null) throw new ModelException(graph.source() + ": no shape given for input '" + in.name() + "'");
-            Value v = new Value(s.clone(), null, SlotKind.FLOAT);
+            Value v = new Value(s.clone(), null, ElemType.FLOAT);
             v.storage = storages++;
             values.put(in.name(), v);
             inputNames.add(in.name());
@@ -90,8 +114,16 @@ final class PlanBuilder {
             Ctx ctx = new Ctx(n, opset, null);
             TensorData[] folded = tryFold(def, ctx);
             if (folded != null) {
+                boolean dependent = false;
+                for (String in : n.inputs()) {
+                    Value v = in.isEmpty() ? null : values.get(in);
+                    if (v != null && (v.constant == null || v.batchDependent)) dependent = true;
+                }
                 for (int i = 0; i < n.outputs().size() && i < folded.length; i++) {
-                    if (!n.output(i).isEmpty()) values.put(n.output(i), new Value(folded[i].dims(), folded[i], null));
+                    if (n.output(i).isEmpty()) continue;
+                    Value v = new Value(folded[i].dims(), folded[i], null);
+                    v.batchDependent = dependent;
+                    values.put(n.output(i), v);
                 }
                 continue;
             }
@@ -100,12 +132,13 @@ final class PlanBuilder {
                 String o = n.output(i);
                 if (o.isEmpty()) continue;
                 Shapes.size(outs[i]);  // refuses shapes over 2^31-1 elements
-                Value v = new Value(outs[i], null, def.outputKind(ctx, i));
+                Value v = new Value(outs[i], null, def.outputType(ctx, i));
                 v.storage = def.isView() && i == 0 ? values.get(n.input(0)).storage : storages++;
                 values.put(o, v);
             }
             runtime.add(new RuntimeNode(n, def, outs));
         }
+        if (foldOnly) return null;
         // pass 2: liveness per storage
         int[] last = new int[storages];
         java.util.Arrays.fill(last, -1);
@@ -253,7 +286,7 @@ final class PlanBuilder {
             if (!in.isEmpty() && values.get(in).constant.type() != ElemType.FLOAT) return null;
         }
         int[][] outs = def.inferShapes(shapeCtx);
-        PlanBuilder mini = new PlanBuilder(graph, kernels, new HashMap<>(), declaredBatch, batch);
+        PlanBuilder mini = new PlanBuilder(graph, kernels, int8Kernels, new HashMap<>(), declaredBatch, batch);
         mini.values.putAll(values);
         Ctx c = mini.new Ctx(n, shapeCtx.opset(), outs);
         c.foldOutputs = new int[outs.length];
@@ -292,6 +325,12 @@ final class PlanBuilder {
         public TensorData inConst(int i) {
             Value v = in(i);
             return v == null ? null : v.constant;
+        }
+
+        @Override
+        public ElemType inType(int i) {
+            Value v = in(i);
+            return v == null ? null : v.type;
         }
 
         @Override
@@ -345,6 +384,9 @@ final class PlanBuilder {
 
         @Override
         public FloatKernels kernels() { return kernels; }
+
+        @Override
+        public Int8Kernels int8Kernels() { return int8Kernels; }
 
         @Override
         @SuppressWarnings("unchecked")

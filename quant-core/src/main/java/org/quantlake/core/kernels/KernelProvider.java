@@ -7,4 +7,8 @@ public final class KernelProvider {
     public static FloatKernels floatKernels() {
         return new DefaultFloatKernels();
     }
+
+    public static Int8Kernels int8Kernels() {
+        return new DefaultInt8Kernels();
+    }
 }

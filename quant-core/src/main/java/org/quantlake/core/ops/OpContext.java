@@ -35,6 +35,9 @@ public abstract class OpContext {
     /** Value of input i when it is a constant, else null. */
     public abstract TensorData inConst(int i);
 
+    /** Element type of input i (constants: their tensor type; runtime values: what their producer makes). */
+    public abstract org.quantlake.core.graph.ElemType inType(int i);
+
     /** Dim 0 of the model's first input as declared (e.g. 1 for fixed-batch exports), or -1 when symbolic. */
     public abstract int declaredBatch();
 
@@ -60,6 +63,8 @@ public abstract class OpContext {
     public abstract int intScratch(int k, int ints);
 
     public abstract FloatKernels kernels();
+
+    public abstract org.quantlake.core.kernels.Int8Kernels int8Kernels();
 
     /** Prepared data for this node, computed once per model and shared by every plan and session. */
     public abstract <T> T prepared(String key, Supplier<T> make);

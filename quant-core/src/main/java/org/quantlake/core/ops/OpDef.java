@@ -33,9 +33,9 @@ public abstract class OpDef {
         return false;
     }
 
-    /** Storage kind of runtime output i: FLOAT unless an int8 op says otherwise. */
-    public org.quantlake.core.engine.SlotKind outputKind(OpContext c, int i) {
-        return org.quantlake.core.engine.SlotKind.FLOAT;
+    /** Element type of runtime output i: FLOAT unless a quantized op says otherwise (UINT8, INT8, INT32). */
+    public org.quantlake.core.graph.ElemType outputType(OpContext c, int i) {
+        return org.quantlake.core.graph.ElemType.FLOAT;
     }
 
     /** The fp32 step for a runtime node; slots, shapes and constants come from the context. */

@@ -49,8 +49,22 @@ public final class OpRegistry {
         m.put("Slice", new ConstantOps(ConstantOps.Kind.SLICE));
         m.put("Gather", new Gather());
         m.put("Pad", new Pad());
+        m.put("QuantizeLinear", new QuantizeLinear());
+        m.put("DequantizeLinear", new DequantizeLinear());
         OPS = Collections.unmodifiableMap(m);
+        Map<String, OpDef> q = new TreeMap<>();
+        q.put("QConv", new QConv());
+        q.put("QGemm", new QGemm());
+        q.put("QAdd", new QAdd());
+        q.put("QConcat", new QConcat());
+        q.put("QMaxPool", new QPool(QPool.Kind.MAX));
+        q.put("QAveragePool", new QPool(QPool.Kind.AVERAGE));
+        q.put("QGlobalAveragePool", new QPool(QPool.Kind.GLOBAL_AVERAGE));
+        INT8_OPS = Collections.unmodifiableMap(q);
     }
+
+    /** The int8 ops the QDQ lowering creates (domain org.quantlake); never loaded from files. */
+    private static final Map<String, OpDef> INT8_OPS;
 
     private OpRegistry() {}
 
@@ -61,7 +75,7 @@ public final class OpRegistry {
 
     /** The definition for a node, or an UnsupportedOpException naming node, op, domain and opset. */
     public static OpDef get(Node n, int opset) {
-        OpDef d = n.domain().isEmpty() ? OPS.get(n.opType()) : null;
+        OpDef d = n.domain().isEmpty() ? OPS.get(n.opType()) : n.domain().equals(QAttrs.DOMAIN) ? INT8_OPS.get(n.opType()) : null;
         if (d == null) {
             throw OpContext.unsupported(n, opset, "op " + (n.domain().isEmpty() ? "" : n.domain() + ".") + n.opType()
                     + " is not supported; supported ai.onnx ops: " + String.join(", ", OPS.keySet()));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.quantlake.core.engine.Step;
+import org.quantlake.core.graph.ElemType;
 import org.quantlake.core.graph.TensorData;
 import org.quantlake.core.tensor.Shapes;
 
@@ -27,6 +28,12 @@ final class ViewOps extends OpDef {
     @Override
     public boolean isView() {
         return true;
+    }
+
+    /** Views keep their input's element type: the int8 engine reshapes bytes as freely as floats. */
+    @Override
+    public ElemType outputType(OpContext c, int i) {
+        return c.inType(0);
     }
 
     @Override

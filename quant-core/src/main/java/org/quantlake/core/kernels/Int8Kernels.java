@@ -1,0 +1,37 @@
+package org.quantlake.core.kernels;
+
+/**
+ * The int8 hot loops: exact integer products of uint8 activations and int8 weights into int32 accumulators, and the
+ * project's one requantization rule ({@link org.quantlake.core.quant.Requantizer}). Every implementation (plain
+ * Java, Vector API, native) must give bit-identical results; differential tests run them against each other.
+ * Stateless and thread-safe.
+ */
+public interface Int8Kernels {
+
+    /** A short name for logs and benchmarks. */
+    String name();
+
+    /**
+     * Weights times activations (Conv): {@code C[i][j] = sum_p A[i][p] * (B[p][j] & 0xFF)} with A int8 [m x k]
+     * (row stride lda) and B uint8 [k x n] (row stride ldb); C int32 [m x n] (row stride ldc), overwritten.
+     */
+    void gemmS8U8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb, int[] c, int cOff, int ldc);
+
+    /**
+     * Activations times weights (Gemm / MatMul): {@code C[i][j] = sum_p (A[i][p] & 0xFF) * B[p][j]} with A uint8
+     * [m x k] and B int8 [k x n]; C int32 [m x n], overwritten.
+     */
+    void gemmU8S8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb, int[] c, int cOff, int ldc);
+
+    /**
+     * Requantizes {@code rows x cols} accumulators to uint8 with one multiplier and offset per row (Conv: per output
+     * channel): {@code y = clamp(rint((float)(acc + offset[r]) * mult[r]) + zp, lo, hi)}, where {@code offset}
+     * carries the bias and the input zero-point correction.
+     */
+    void requantizeRows(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp, int lo, int hi,
+                        byte[] y, int yOff);
+
+    /** As {@link #requantizeRows} with one multiplier and offset per column (Gemm: per output feature). */
+    void requantizeCols(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp, int lo, int hi,
+                        byte[] y, int yOff);
+}

@@ -1,0 +1,57 @@
+package org.quantlake.core.ops;
+
+import org.quantlake.core.engine.Step;
+import org.quantlake.core.graph.ElemType;
+
+/**
+ * int8 Add (lowered from DQ(a), DQ(b) -> Add [-> Relu] -> Q), as ONNX Runtime's QLinearAdd computes it:
+ * {@code y = clamp(rint((a - a_zp) * (a_scale / y_scale) + (b - b_zp) * (b_scale / y_scale)) + y_zp)} in float32,
+ * with multidirectional broadcasting.
+ */
+final class QAdd extends OpDef {
+
+    @Override
+    public ElemType outputType(OpContext c, int i) { return ElemType.UINT8; }
+
+    @Override
+    public int[][] inferShapes(OpContext c) {
+        int[] out = Broadcast.shape(c.requireShape(0), c.requireShape(1));
+        if (out == null) throw c.fail("shapes do not broadcast");
+        return new int[][] {out};
+    }
+
+    @Override
+    public Step compile(OpContext c) {
+        var node = c.node();
+        float ra = QAttrs.f(node, QAttrs.X_SCALE) / QAttrs.f(node, QAttrs.Y_SCALE);
+        float rb = QAttrs.f(node, QAttrs.B_SCALE) / QAttrs.f(node, QAttrs.Y_SCALE);
+        int za = QAttrs.i(node, QAttrs.X_ZP);
+        int zb = QAttrs.i(node, QAttrs.B_ZP);
+        int zy = QAttrs.i(node, QAttrs.Y_ZP);
+        float lo = QAttrs.lo(node) - zy;
+        float hi = QAttrs.hi(node) - zy;
+        Broadcast.Plan p = Broadcast.plan(c.inShape(0), c.inShape(1), c.outShape(0));
+        int as = c.inSlot(0);
+        int bs = c.inSlot(1);
+        int ys = c.outSlot(0);
+        if (p.dims().length == 1 && p.strideA()[0] == 1 && p.strideB()[0] == 1) {
+            int n = p.dims()[0];
+            return x -> {
+                byte[] av = x.b(as), bv = x.b(bs), y = x.b(ys);
+                for (int o = 0; o < n; o++) {
+                    float v = ((av[o] & 0xFF) - za) * ra + ((bv[o] & 0xFF) - zb) * rb;
+                    v = Math.min(Math.max(v, lo), hi);
+                    y[o] = (byte) ((int) Math.rint(v) + zy);
+                }
+            };
+        }
+        return x -> {
+            byte[] av = x.b(as), bv = x.b(bs), y = x.b(ys);
+            Binary.forEach(p, (o, ia, ib) -> {
+                float v = ((av[ia] & 0xFF) - za) * ra + ((bv[ib] & 0xFF) - zb) * rb;
+                v = Math.min(Math.max(v, lo), hi);
+                y[o] = (byte) ((int) Math.rint(v) + zy);
+            });
+        };
+    }
+}

@@ -1,0 +1,160 @@
+package org.quantlake.core.ptq;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import org.quantlake.core.observe.Observer;
+
+/**
+ * The observers of one calibration pass, keyed by group id, plus the number of samples seen: an exactly mergeable
+ * summary (merging merges every observer and adds the sample counts), so a Spark reduce over executors gives
+ * bit-identical bytes whatever the partitioning, order or retries.
+ *
+ * <pre>
+ * serial form (big-endian):
+ *   4 bytes  magic "QLCS"
+ *   1 byte   format version (1)
+ *   1 byte   pass (0 = range / one-pass, 1 = histogram)
+ *   8 bytes  samples
+ *   4 bytes  group count G
+ *   G times: UTF-8 group id (2-byte length + bytes), 4-byte length L, L bytes of {@link Observer#toBytes()}
+ * </pre>
+ * Groups are written in id order, so equal states have equal bytes and the SHA-256 {@link #digest()} identifies
+ * the statistics a model was converted from.
+ */
+public final class CalibrationState {
+    public enum Pass { RANGE, HISTOGRAM }
+
+    private static final byte[] MAGIC = {'Q', 'L', 'C', 'S'};
+    public static final int FORMAT_VERSION = 1;
+
+    private final Pass pass;
+    private final TreeMap<String, Observer> observers;
+    private long samples;
+
+    CalibrationState(Pass pass, Map<String, Observer> observers, long samples) {
+        this.pass = pass;
+        this.observers = new TreeMap<>(observers);
+        this.samples = samples;
+    }
+
+    public Pass pass() { return pass; }
+
+    public long samples() { return samples; }
+
+    void addSamples(long n) { samples += n; }
+
+    /** Observers by group id (live: calibration updates them). */
+    public Map<String, Observer> observers() { return Collections.unmodifiableMap(observers); }
+
+    public Observer observer(String groupId) { return observers.get(groupId); }
+
+    /** Folds {@code other} into this state and returns this; both must come from the same plan and pass. */
+    public CalibrationState merge(CalibrationState other) {
+        if (other.pass != pass) throw new IllegalArgumentException("cannot merge a " + other.pass + " state into a " + pass + " state");
+        if (!other.observers.keySet().equals(observers.keySet())) {
+            throw new IllegalArgumentException("cannot merge states of different quantization plans (" + observers.size()
+                    + " vs " + other.observers.size() + " groups)");
+        }
+        for (Map.Entry<String, Observer> e : observers.entrySet()) e.getValue().merge(other.observers.get(e.getKey()));
+        samples += other.samples;
+        return this;
+    }
+
+    public CalibrationState copy() {
+        TreeMap<String, Observer> c = new TreeMap<>();
+        for (Map.Entry<String, Observer> e : observers.entrySet()) c.put(e.getKey(), e.getValue().copy());
+        return new CalibrationState(pass, c, samples);
+    }
+
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bos = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bos);
+            out.write(MAGIC);
+            out.writeByte(FORMAT_VERSION);
+            out.writeByte(pass.ordinal());
+            out.writeLong(samples);
+            out.writeInt(observers.size());
+            for (Map.Entry<String, Observer> e : observers.entrySet()) {
+                byte[] id = e.getKey().getBytes(StandardCharsets.UTF_8);
+                out.writeShort(id.length);
+                out.write(id);
+                byte[] o = e.getValue().toBytes();
+                out.writeInt(o.length);
+                out.write(o);
+            }
+            out.flush();
+            return bos.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads {@link #toBytes()}; refuses other formats and versions with a clear message. */
+    public static CalibrationState fromBytes(byte[] bytes) {
+        try {
+            DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+            byte[] magic = new byte[4];
+            in.readFully(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) throw new IllegalArgumentException("not a quantlake calibration state (bad magic)");
+            int version = in.readUnsignedByte();
+            if (version != FORMAT_VERSION) {
+                throw new IllegalArgumentException("calibration state format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
+            }
+            int p = in.readUnsignedByte();
+            if (p >= Pass.values().length) throw new IllegalArgumentException("calibration state has unknown pass " + p);
+            long samples = in.readLong();
+            int count = in.readInt();
+            if (count < 0 || count > bytes.length) throw new IllegalArgumentException("calibration state declares " + count + " groups");
+            TreeMap<String, Observer> obs = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+                byte[] id = new byte[in.readUnsignedShort()];
+                in.readFully(id);
+                int len = in.readInt();
+                if (len < 0 || len > in.available()) throw new IllegalArgumentException("calibration state truncated in group " + i);
+                byte[] o = new byte[len];
+                in.readFully(o);
+                obs.put(new String(id, StandardCharsets.UTF_8), Observer.fromBytes(o));
+            }
+            if (in.available() != 0) throw new IllegalArgumentException("calibration state has " + in.available() + " trailing bytes");
+            return new CalibrationState(Pass.values()[p], obs, samples);
+        } catch (EOFException e) {
+            throw new IllegalArgumentException("calibration state is truncated", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read calibration state: " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 of the serial form, hex. */
+    public String digest() {
+        return sha256(toBytes());
+    }
+
+    static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CalibrationState s && java.util.Arrays.equals(s.toBytes(), toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(toBytes());
+    }
+}

@@ -1,0 +1,76 @@
+package org.quantlake.core.ptq;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.quantlake.core.engine.CompiledModel;
+import org.quantlake.core.engine.InferenceSession;
+import org.quantlake.core.graph.ModelException;
+import org.quantlake.core.observe.HistogramGrid;
+import org.quantlake.core.observe.HistogramObserver;
+import org.quantlake.core.observe.MeanMinMaxObserver;
+import org.quantlake.core.observe.MinMaxObserver;
+import org.quantlake.core.observe.Observer;
+
+/**
+ * Runs float forward passes with observers attached to every quantization point of a {@link QuantizationPlan}.
+ * Pass 1 ({@link #newRangeState}) observes min/max (or mean min/max); groups calibrated by a histogram then need
+ * pass 2 ({@link #newHistogramState}) on grids fixed by the merged pass-1 ranges. States from any number of
+ * calibrators merge exactly. Thread-safe: each thread runs its own session.
+ */
+public final class Calibrator {
+    private final QuantizationPlan plan;
+    private final CompiledModel model;
+    private final ThreadLocal<InferenceSession> sessions;
+
+    public Calibrator(QuantizationPlan plan) {
+        this.plan = plan;
+        this.model = new CompiledModel(plan.graph());
+        this.sessions = ThreadLocal.withInitial(model::newSession);
+    }
+
+    public QuantizationPlan plan() { return plan; }
+
+    public CompiledModel model() { return model; }
+
+    /** An empty pass-1 state: one observer per group. */
+    public CalibrationState newRangeState() {
+        Map<String, Observer> obs = new TreeMap<>();
+        for (QuantizationPlan.Group g : plan.groups().values()) {
+            obs.put(g.id(), g.method() == CalibrationMethod.MEAN_MINMAX ? new MeanMinMaxObserver() : new MinMaxObserver());
+        }
+        return new CalibrationState(CalibrationState.Pass.RANGE, obs, 0);
+    }
+
+    /** An empty pass-2 state for the histogram groups, on grids covering the merged pass-1 ranges. */
+    public CalibrationState newHistogramState(CalibrationState mergedRanges) {
+        if (mergedRanges.pass() != CalibrationState.Pass.RANGE) throw new IllegalArgumentException("pass 2 starts from a merged pass-1 state");
+        Map<String, Observer> obs = new TreeMap<>();
+        for (QuantizationPlan.Group g : plan.groups().values()) {
+            if (!g.method().usesHistogram()) continue;
+            MinMaxObserver r = (MinMaxObserver) mergedRanges.observer(g.id());
+            HistogramGrid grid = r.isEmpty() ? HistogramGrid.covering(0f, 0f, plan.config().bins())
+                    : HistogramGrid.covering(r.min(), r.max(), plan.config().bins());
+            obs.put(g.id(), new HistogramObserver(grid));
+        }
+        return new CalibrationState(CalibrationState.Pass.HISTOGRAM, obs, 0);
+    }
+
+    /** Observes one batch of {@code batch} samples of the model's first input. */
+    public void observe(CalibrationState state, float[] input, int batch) {
+        InferenceSession s = sessions.get();
+        s.setObserver((name, t) -> {
+            QuantizationPlan.Group g = plan.groupOf(name);
+            if (g == null) return;
+            Observer o = state.observer(g.id());
+            if (o != null) o.observe(t);
+        });
+        try {
+            s.run(input, batch);
+        } catch (ModelException | IllegalArgumentException | IllegalStateException e) {
+            throw e;
+        } finally {
+            s.setObserver(null);
+        }
+        state.addSamples(batch);
+    }
+}

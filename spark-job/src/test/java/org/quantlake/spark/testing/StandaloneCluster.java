@@ -54,7 +54,6 @@ public final class StandaloneCluster implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::close, "standalone-cluster-cleanup");
     private final List<Process> daemons = new ArrayList<>();
     private final List<Process> workers = new ArrayList<>();
-    private final List<Process> drivers = new ArrayList<>();
     /** Every process this cluster started or saw as a descendant: what close() must leave dead. */
     private final Set<ProcessHandle> seen = new LinkedHashSet<>();
     private String masterUrl;
@@ -176,9 +175,7 @@ public final class StandaloneCluster implements AutoCloseable {
                 "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.executor.extraJavaOptions=" + QUICK_JIT + " -Djava.io.tmpdir=" + tmpDir()));
         submit.addAll(args);
-        Process p = launch(name, DRIVER_HEAP, "org.apache.spark.deploy.SparkSubmit", List.of(), submit);
-        drivers.add(p);
-        return p;
+        return launch(name, DRIVER_HEAP, "org.apache.spark.deploy.SparkSubmit", List.of(), submit);
     }
 
     /** The log file of a daemon or driver started under {@code name}. */

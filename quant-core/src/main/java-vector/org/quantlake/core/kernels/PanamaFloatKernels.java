@@ -26,10 +26,12 @@ final class PanamaFloatKernels implements FloatKernels {
 
     /**
      * Fewer rows than this read B in place instead of packing it: packing costs a pass over B that pays back only
-     * when enough row tiles reuse each packed panel. Measured: in place 2.0x faster at 8 x 1280 x 1000 and 1.4x at
-     * 16 rows; packed 1.2-1.3x faster from 64 rows (64 x 1280 x 1000, 64 x 1024 x 512); 32-49 rows about even.
+     * when many row tiles reuse each packed panel. Interleaved runs: in place 2.0x faster at 8 x 1280 x 1000,
+     * 1.15-1.3x at 32-48 x 1280 x 1000, within 6% either way at 32-48 x 4608 x 512; from 64 rows neither won
+     * consistently (within 17% either way), and packing is kept there because it reads panels contiguously
+     * whatever B's row stride.
      */
-    private static final int PACK_MIN_ROWS = 32;
+    private static final int PACK_MIN_ROWS = 64;
 
     /** Checked by {@link KernelProvider}, which falls back to the plain-Java kernels with a warning. */
     PanamaFloatKernels() {

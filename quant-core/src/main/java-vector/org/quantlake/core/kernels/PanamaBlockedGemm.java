@@ -19,8 +19,9 @@ final class PanamaBlockedGemm {
 
     /**
      * Rows per register tile. 8 rows x 2 vectors = 16 accumulators plus 3 working registers fits AVX-512's 32
-     * registers; taller or wider tiles (4x4, 6x3, 12x2) made the kernel too large for C2 to inline the Vector API
-     * calls and fell to about 1 GFLOP/s. (On 16-register targets some accumulators spill.)
+     * registers. Larger tiles (4x4, 6x3; 12x2 with masked stores) dropped to about 1 GFLOP/s on JDK 17, consistent
+     * with C2 no longer intrinsifying a kernel that big. On 16-register targets (AVX2) some accumulators spill:
+     * 1.2-2.6x plain Java there (forced with -XX:UseAVX=2), against 2.4-8.6x with AVX-512.
      */
     static final int MR = 8;
     /** Columns per register tile (two vectors): 32 floats on AVX-512, which divides typical channel counts. */

@@ -4,6 +4,8 @@ import org.quantlake.core.quant.Requantizer;
 
 /** Plain-Java int8 kernels: the reference every faster implementation must match bit for bit. */
 public final class DefaultInt8Kernels implements Int8Kernels {
+    /** The shared instance (stateless). */
+    public static final DefaultInt8Kernels INSTANCE = new DefaultInt8Kernels();
 
     @Override
     public String name() { return "java"; }

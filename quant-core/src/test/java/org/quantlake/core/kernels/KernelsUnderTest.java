@@ -1,0 +1,29 @@
+package org.quantlake.core.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Every {@link FloatKernels} implementation this JVM can run; Panama is required whenever its module is present. */
+final class KernelsUnderTest {
+
+    private KernelsUnderTest() {
+    }
+
+    static List<FloatKernels> all() {
+        List<FloatKernels> out = new ArrayList<>();
+        out.add(KernelProvider.javaKernels());
+        if (KernelProvider.vectorModulePresent()) {
+            // Surefire passes --add-modules jdk.incubator.vector, so a missing Panama kernel here is a bug, not a skip.
+            assertTrue(KernelProvider.panamaKernels().isPresent(), "Vector API module present but kernels not loaded");
+            out.add(KernelProvider.panamaKernels().get());
+        }
+        return out;
+    }
+
+    static Stream<FloatKernels> stream() {
+        return all().stream();
+    }
+}

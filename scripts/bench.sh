@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs quant-core's JMH benchmarks (quant-core/src/jmh/java). Every argument goes to JMH, for example
+#   scripts/bench.sh GemmBenchmark -f 1 -wi 3 -i 5
+#   scripts/bench.sh GemmBenchmark -p shape=1x1280x1000 -w 2s -r 2s
+# Forked benchmark JVMs get --add-modules=jdk.incubator.vector (the Vector API kernels need it). Results are also
+# written as CSV (quant-core/target/jmh-result.csv unless -rff is given), and GemmBenchmark scores are printed
+# again as GFLOP/s, since JMH only knows calls per second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# Build main and test classes (the benchmarks are test sources), without running the unit tests.
+mvn -B -q -pl quant-core test-compile
+cp_file="$root/quant-core/target/jmh-classpath.txt"
+mvn -B -q -pl quant-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
+classpath="$root/quant-core/target/test-classes:$root/quant-core/target/classes:$(cat "$cp_file")"
+
+# Add our defaults only where the caller gave none (JMH rejects an option given twice).
+args=("$@")
+result="$root/quant-core/target/jmh-result.csv"
+has() { local a; for a in "${args[@]}"; do [[ "$a" == "$1" ]] && return 0; done; return 1; }
+extra=()
+has -jvmArgsAppend || extra+=(-jvmArgsAppend "--add-modules=jdk.incubator.vector")
+if has -rff; then
+  for ((i = 0; i < ${#args[@]} - 1; i++)); do [[ "${args[i]}" == -rff ]] && result="${args[i + 1]}"; done
+else
+  extra+=(-rff "$result")
+fi
+has -rf || extra+=(-rf csv)
+
+# The runner JVM gets the module too, so -f 0 (no fork) also measures the Vector API kernels.
+java --add-modules=jdk.incubator.vector -cp "$classpath" org.openjdk.jmh.Main "${extra[@]}" "${args[@]}"
+
+# GFLOP/s for GemmBenchmark rows: score (calls/s) x 2*M*K*N / 1e9, shape given as MxKxN.
+if [[ -f "$result" ]] && head -1 "$result" | grep -q '"Param: shape"'; then
+  echo
+  echo "GemmBenchmark as GFLOP/s (score x 2MKN / 1e9):"
+  # JMH's CSV quotes strings and has no commas inside fields, so splitting on commas is safe.
+  awk -F, '
+    { gsub(/["\r]/, "") }
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+              printf "%-16s%-8s%10s%8s\n", "shape (MxKxN)", "impl", "GFLOP/s", "+-"; next }
+    $col["Benchmark"] ~ /GemmBenchmark/ && $col["Unit"] == "ops/s" {
+      split($col["Param: shape"], d, "x"); f = 2 * d[1] * d[2] * d[3] / 1e9
+      err = $col["Score Error (99.9%)"]
+      printf "%-16s%-8s%10.1f%8s\n", $col["Param: shape"], $col["Param: impl"], $col["Score"] * f,
+             (err == "NaN" ? "-" : sprintf("%.1f", err * f)) }' "$result"
+fi

@@ -79,7 +79,7 @@ final class Conv extends OpDef {
             };
         }
         boolean pointwise = g.isPointwise();
-        int colSlot = pointwise ? -1 : c.scratch(0, k * outHW);
+        int colSlot = pointwise ? -1 : c.scratch(0, Math.multiplyExact(k, outHW));  // can exceed int where x and y do not
         return a -> {
             float[] in = a.f(xs);
             float[] out = a.f(ys);

@@ -11,13 +11,14 @@ import org.quantlake.core.graph.Node;
  *            one less if the last window would start beyond the input and its head padding)
  *   SAME_*:  total = max(0, (ceil(in / s) - 1) * s + k - in), then out as for NOTSET;
  *            SAME_UPPER puts the odd extra padding at the end, SAME_LOWER at the start
- *   VALID:   no padding
+ *   VALID:   no padding, then out as for NOTSET
  * </pre>
  * SAME follows ONNX Runtime rather than the spec, which pads for the dilated kernel (k - 1) * d + 1 and always
  * gives out = ceil(in / s): ORT pads for the undilated kernel and then applies the NOTSET formula, so a dilated
  * or ceil_mode pool comes out smaller (MaxPool k=3, d=2, SAME_UPPER on 9 gives 7, not 9). With dilation 1 the two
  * agree; Conv refuses SAME with dilations, as ORT does. A negative need (k &lt; s) means no padding (ORT's Conv
- * agrees; its pools refuse such models).
+ * agrees; its pools refuse such models). VALID also follows ORT: ceil_mode applies to it (MaxPool k=2, s=2 on 7
+ * gives 4 windows, the last one hanging past the input), where the spec's VALID formula ignores ceil_mode.
  */
 public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
                              int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
@@ -57,10 +58,7 @@ public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, i
                     tail[i] = total - head[i];
                     out[i] = outSize(c, in[i], head[i], tail[i], eff, strides[i], ceilMode);
                 }
-                case "VALID" -> {
-                    if (in[i] < eff) throw c.fail("window " + eff + " larger than input " + in[i]);
-                    out[i] = (in[i] - eff) / strides[i] + 1;
-                }
+                case "VALID" -> out[i] = outSize(c, in[i], 0, 0, eff, strides[i], ceilMode);
                 default -> throw c.unsupported("auto_pad '" + autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
             }
         }

@@ -1,5 +1,6 @@
 package org.quantlake.core.ops;
 
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,8 @@ class ActivationVsOrtTest {
                 clip("opset 13 min only", 13, "lo"),
                 clip("opset 12 max only", 12, "", "hi"),
                 clip("opset 13 neither", 13),
-                clip("opset 21 min and max", 21, "lo", "hi"));
+                clip("opset 21 min and max", 21, "lo", "hi"),
+                clipInverted());
     }
 
     static Stream<Arguments> rounded() {
@@ -67,6 +69,14 @@ class ActivationVsOrtTest {
         return Arguments.of("Clip " + name, "Clip", b);
     }
 
+    /** min > max: ORT computes min(max(x, lo), hi), so every output is max; so must we. */
+    static Arguments clipInverted() {
+        GraphBuilder b = new GraphBuilder(13).input("x", 2, 5, 7, 9).floatScalar("lo", 1f).floatScalar("hi", -1f);
+        b.op("Clip", "x", "lo", "hi").out("y");
+        b.output("y");
+        return Arguments.of("Clip min > max", "Clip", b);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("exact")
     void selectingActivationsMatchOrtExactly(String name, String op, GraphBuilder model) throws Exception {
@@ -80,8 +90,8 @@ class ActivationVsOrtTest {
     }
 
     /** Standard normal x 4, so the saturating activations (HardSigmoid, HardSwish, Clip) see both ends. */
-    private static java.util.Map<String, float[]> widened(GraphBuilder model) {
-        java.util.Map<String, float[]> in = model.randomInputs(3);
+    private static Map<String, float[]> widened(GraphBuilder model) {
+        Map<String, float[]> in = model.randomInputs(3);
         for (float[] v : in.values()) for (int i = 0; i < v.length; i++) v[i] *= 4;
         return in;
     }

@@ -43,6 +43,8 @@ class PoolVsOrtTest {
                 // ORT sizes SAME padding from the undilated kernel (the spec would pad for the dilated one)
                 pool("MaxPool", "SAME_UPPER dilation 2", 13, x(1, 3, 9, 8), o -> o.ints("kernel_shape", 3, 3).ints("dilations", 2, 2).attr("auto_pad", "SAME_UPPER")),
                 pool("MaxPool", "SAME_LOWER dilation 2x3 stride 2 ceil_mode", 13, x(1, 3, 9, 11), o -> o.ints("kernel_shape", 3, 2).ints("dilations", 2, 3).ints("strides", 2, 2).attr("ceil_mode", 1).attr("auto_pad", "SAME_LOWER")),
+                // ORT applies ceil_mode under VALID too (the spec's VALID formula ignores it): 4 windows on 7, not 3
+                pool("MaxPool", "VALID ceil_mode", 13, x(1, 3, 7, 9), o -> o.ints("kernel_shape", 2, 2).ints("strides", 2, 2).attr("ceil_mode", 1).attr("auto_pad", "VALID")),
                 pool("MaxPool", "VALID stride 2", 13, x(1, 3, 7, 9), o -> o.ints("kernel_shape", 3, 3).ints("strides", 2, 2).attr("auto_pad", "VALID")),
                 pool("MaxPool", "1-D stride 2 ceil", 13, x(2, 3, 11), o -> o.ints("kernel_shape", 3).ints("strides", 2).ints("pads", 1, 0).attr("ceil_mode", 1)),
                 pool("MaxPool", "opset 7", 7, x(1, 3, 7, 9), o -> o.ints("kernel_shape", 3, 3).ints("strides", 2, 2)),
@@ -67,6 +69,9 @@ class PoolVsOrtTest {
                 pool("AveragePool", "SAME_LOWER exclude pad", 13, x(1, 3, 7, 9), o -> o.ints("kernel_shape", 2, 2).ints("strides", 1, 1).attr("auto_pad", "SAME_LOWER")),
                 pool("AveragePool", "SAME_LOWER dilation 3 include pad (opset 19)", 19, x(1, 3, 9, 10), o -> o.ints("kernel_shape", 2, 2).ints("dilations", 3, 3).attr("auto_pad", "SAME_LOWER").attr("count_include_pad", 1)),
                 pool("AveragePool", "SAME_UPPER dilation 2 stride 2 ceil_mode (opset 19)", 19, x(1, 3, 9, 9), o -> o.ints("kernel_shape", 3, 3).ints("dilations", 2, 2).ints("strides", 2, 2).attr("ceil_mode", 1).attr("auto_pad", "SAME_UPPER")),
+                pool("AveragePool", "VALID ceil_mode exclude pad", 13, x(1, 3, 7, 9), o -> o.ints("kernel_shape", 2, 2).ints("strides", 2, 2).attr("ceil_mode", 1).attr("auto_pad", "VALID")),
+                pool("AveragePool", "VALID ceil_mode include pad", 13, x(1, 3, 7, 9), o -> o.ints("kernel_shape", 3, 2).ints("strides", 2, 2).attr("ceil_mode", 1).attr("auto_pad", "VALID").attr("count_include_pad", 1)),
+                pool("AveragePool", "SAME_UPPER ceil_mode include pad", 13, x(1, 3, 8, 9), o -> o.ints("kernel_shape", 3, 3).ints("strides", 2, 2).attr("ceil_mode", 1).attr("auto_pad", "SAME_UPPER").attr("count_include_pad", 1)),
                 pool("AveragePool", "VALID", 13, x(1, 3, 7, 9), o -> o.ints("kernel_shape", 2, 3).ints("strides", 2, 2).attr("auto_pad", "VALID")),
                 pool("AveragePool", "dilation 2 (opset 19)", 19, x(1, 3, 9, 11), o -> o.ints("kernel_shape", 3, 3).ints("dilations", 2, 2).ints("pads", 1, 1, 1, 1)),
                 pool("AveragePool", "dilation 2 include pad (opset 19)", 19, x(1, 3, 9, 11), o -> o.ints("kernel_shape", 2, 2).ints("dilations", 2, 2).ints("pads", 1, 0, 1, 1).attr("count_include_pad", 1)),

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,9 @@ import org.quantlake.core.engine.CompiledModel;
 import org.quantlake.core.graph.Graph;
 import org.quantlake.core.graph.ModelException;
 import org.quantlake.core.graph.UnsupportedOpException;
+import org.quantlake.core.onnx.proto.Onnx.AttributeProto;
 import org.quantlake.core.onnx.proto.Onnx.ModelProto;
+import org.quantlake.core.onnx.proto.Onnx.NodeProto;
 import org.quantlake.core.onnx.proto.Onnx.StringStringEntryProto;
 import org.quantlake.core.onnx.proto.Onnx.TensorProto;
 import org.quantlake.core.onnx.proto.Onnx.TensorShapeProto;
@@ -164,7 +169,7 @@ class HostileModelTest {
             for (int k = 1 + r.nextInt(3); k > 0; k--) m[r.nextInt(m.length)] ^= (byte) (1 << r.nextInt(8));
             try {
                 CompiledModel cm = new CompiledModel(OnnxModelReader.read(m, SRC, null));
-                java.util.Map<String, float[]> in = new java.util.HashMap<>();
+                Map<String, float[]> in = new HashMap<>();
                 for (var v : cm.graph().inputs()) in.put(v.name(), new float[cm.sampleSize(v.name())]);
                 cm.newSession().run(in, 1);
                 ran++;
@@ -206,10 +211,10 @@ class HostileModelTest {
     @Test
     void constantNodeTensorWithHugeDimsIsRefused() {
         ModelProto.Builder m = proto(validModel());
-        var attr = org.quantlake.core.onnx.proto.Onnx.AttributeProto.newBuilder().setName("value")
-                .setType(org.quantlake.core.onnx.proto.Onnx.AttributeProto.AttributeType.TENSOR)
+        var attr = AttributeProto.newBuilder().setName("value")
+                .setType(AttributeProto.AttributeType.TENSOR)
                 .setT(TensorProto.newBuilder().setDataType(7).addDims(1L << 40));
-        m.getGraphBuilder().addNode(org.quantlake.core.onnx.proto.Onnx.NodeProto.newBuilder().setName("k")
+        m.getGraphBuilder().addNode(NodeProto.newBuilder().setName("k")
                 .setOpType("Constant").addOutput("kv").addAttribute(attr));
         assertMentions(refused(m.build().toByteArray()), "node 'k' attribute 'value'", "1099511627776");
     }
@@ -424,7 +429,7 @@ class HostileModelTest {
         b.op("Conv", "x", "w").name("dynconv").out("y");
         Graph g = assertDoesNotThrow(() -> OnnxModelReader.read(b.output("y").bytes(), SRC, null));
         CompiledModel m = new CompiledModel(g);
-        java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
         shapes.put("x", new int[] {1, 3, 8, 8});
         shapes.put("w", new int[] {4, 3, 3, 3});
         UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> m.plan(shapes));

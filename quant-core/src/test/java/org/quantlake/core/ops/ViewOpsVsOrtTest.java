@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.quantlake.core.graph.ElemType;
+import org.quantlake.core.graph.TensorData;
 import org.quantlake.core.testutil.GraphBuilder;
 import org.quantlake.core.testutil.OrtDiff;
 
@@ -64,8 +66,8 @@ class ViewOpsVsOrtTest {
                 view("Dropout", "opset 10 unread mask", 10, s(2, 5, 7, 9), b -> { }, o -> o.out("y", "mask")),
                 view("Dropout", "opset 12 ratio input", 12, s(2, 5, 7, 9), b -> b.floatScalar("ratio", 0.4f), o -> { }, "ratio"),
                 view("Dropout", "opset 13 training_mode false", 13, s(2, 5, 7, 9),
-                        b -> b.floatScalar("ratio", 0.4f).init("training", org.quantlake.core.graph.TensorData.ofBytes(
-                                org.quantlake.core.graph.ElemType.BOOL, new int[0], new byte[] {0})), o -> { }, "ratio", "training"),
+                        b -> b.floatScalar("ratio", 0.4f).init("training", TensorData.ofBytes(ElemType.BOOL, new int[0], new byte[] {0})),
+                        o -> { }, "ratio", "training"),
                 chained("Dropout", "between Relus", 13, s(2, 5, 7, 9), b -> { }, o -> { }));
     }
 

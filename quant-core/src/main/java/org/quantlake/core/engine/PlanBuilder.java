@@ -101,6 +101,11 @@ final class PlanBuilder {
         for (var in : graph.inputs()) {
             int[] s = inputShapes.get(in.name());
             if (s == null) throw new ModelException(graph.source() + ": no shape given for input '" + in.name() + "'");
+            try {
+                Shapes.size(s);
+            } catch (IllegalArgumentException e) {
+                throw new ModelException(graph.source() + ": input '" + in.name() + "': " + e.getMessage(), e);
+            }
             Value v = new Value(s.clone(), null, ElemType.FLOAT);
             v.storage = storages++;
             values.put(in.name(), v);
@@ -111,32 +116,8 @@ final class PlanBuilder {
         for (Node n : graph.topologicalOrder()) {
             int opset = n.domain().isEmpty() ? graph.opset() : graph.opsets().getOrDefault(n.domain(), 1);
             OpDef def = OpRegistry.get(n, opset);
-            Ctx ctx = new Ctx(n, opset, null);
-            TensorData[] folded = tryFold(def, ctx);
-            if (folded != null) {
-                boolean dependent = false;
-                for (String in : n.inputs()) {
-                    Value v = in.isEmpty() ? null : values.get(in);
-                    if (v != null && (v.constant == null || v.batchDependent)) dependent = true;
-                }
-                for (int i = 0; i < n.outputs().size() && i < folded.length; i++) {
-                    if (n.output(i).isEmpty()) continue;
-                    Value v = new Value(folded[i].dims(), folded[i], null);
-                    v.batchDependent = dependent;
-                    values.put(n.output(i), v);
-                }
-                continue;
-            }
-            int[][] outs = def.inferShapes(ctx);
-            for (int i = 0; i < outs.length; i++) {
-                String o = n.output(i);
-                if (o.isEmpty()) continue;
-                Shapes.size(outs[i]);  // refuses shapes over 2^31-1 elements
-                Value v = new Value(outs[i], null, def.outputType(ctx, i));
-                v.storage = def.isView() && i == 0 ? values.get(n.input(0)).storage : storages++;
-                values.put(o, v);
-            }
-            runtime.add(new RuntimeNode(n, def, outs));
+            RuntimeNode rn = guarded(n, () -> shapeOrFold(n, opset, def));
+            if (rn != null) runtime.add(rn);
         }
         if (foldOnly) return null;
         // pass 2: liveness per storage
@@ -202,17 +183,78 @@ final class PlanBuilder {
             int opset = rn.node.domain().isEmpty() ? graph.opset() : graph.opsets().getOrDefault(rn.node.domain(), 1);
             Ctx ctx = new Ctx(rn.node, opset, rn.outShapes);
             ctx.slots = storageSlot;
-            Step step = rn.def.isView() ? null : rn.def.compile(ctx);
+            Step step = rn.def.isView() ? null : guarded(rn.node, () -> rn.def.compile(ctx));
             List<String> reported = new ArrayList<>();
             for (String o : rn.node.outputs()) if (values.containsKey(o) && values.get(o).kind == SlotKind.FLOAT) reported.add(o);
             entries.add(new Plan.Entry(rn.node.name(), step, reported.toArray(new String[0])));
         }
+        checkFitsHeap();
         for (Map.Entry<String, Integer> e : constSlot.entrySet()) slotOf.putIfAbsent(e.getKey(), e.getValue());
         int n = kinds.size();
         int[] sz = new int[n];
         for (int i = 0; i < n; i++) sz[i] = sizes.get(i);
         return new Plan(batch, entries.toArray(new Plan.Entry[0]), kinds.toArray(new SlotKind[0]), sz, constants.toArray(),
                 slotOf, shapeOf, List.copyOf(inputNames), List.copyOf(outputNames));
+    }
+
+    /** Pass 1 for one node: folds it into constants (returns null) or infers its output shapes. */
+    private RuntimeNode shapeOrFold(Node n, int opset, OpDef def) {
+        Ctx ctx = new Ctx(n, opset, null);
+        TensorData[] folded = tryFold(def, ctx);
+        if (folded != null) {
+            boolean dependent = false;
+            for (String in : n.inputs()) {
+                Value v = in.isEmpty() ? null : values.get(in);
+                if (v != null && (v.constant == null || v.batchDependent)) dependent = true;
+            }
+            for (int i = 0; i < n.outputs().size() && i < folded.length; i++) {
+                if (n.output(i).isEmpty()) continue;
+                Value v = new Value(folded[i].dims(), folded[i], null);
+                v.batchDependent = dependent;
+                values.put(n.output(i), v);
+            }
+            return null;
+        }
+        int[][] outs = def.inferShapes(ctx);
+        for (int i = 0; i < outs.length; i++) {
+            String o = n.output(i);
+            if (o.isEmpty()) continue;
+            Shapes.size(outs[i]);  // refuses shapes over 2^31-1 elements
+            Value v = new Value(outs[i], null, def.outputType(ctx, i));
+            v.storage = def.isView() && i == 0 ? values.get(n.input(0)).storage : storages++;
+            values.put(o, v);
+        }
+        return new RuntimeNode(n, def, outs);
+    }
+
+    /**
+     * Runs one node's plan work, turning the IllegalArgumentException / ArithmeticException that shape helpers
+     * throw on values a model supplies (sizes over 2^31-1, bad axes, overflowing buffer sizes) into a
+     * ModelException naming the node.
+     */
+    private <T> T guarded(Node n, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ModelException(graph.source() + ": node " + n.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a plan whose activations cannot fit the heap at all, so a huge input shape is a ModelException at
+     * plan time rather than an OutOfMemoryError when a session allocates its arena.
+     */
+    private void checkFitsHeap() {
+        long bytes = 0;
+        for (int i = 0; i < kinds.size(); i++) {
+            if (constants.get(i) == null) bytes += (long) sizes.get(i) * (kinds.get(i) == SlotKind.BYTE ? 1 : 4);
+        }
+        long max = Runtime.getRuntime().maxMemory();
+        if (bytes > max) {
+            throw new ModelException(String.format("%s: a plan for batch %d needs %.1f GiB of activation memory, more than the "
+                    + "%.1f GiB maximum heap; use a smaller batch or input, or a larger -Xmx", graph.source(), batch,
+                    bytes / (double) (1L << 30), max / (double) (1L << 30)));
+        }
     }
 
     private boolean isInputStorage(int s, List<String> inputNames) {

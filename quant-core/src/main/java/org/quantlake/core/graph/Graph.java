@@ -90,14 +90,22 @@ public final class Graph {
     }
 
     /**
-     * Checks: unique non-empty node names, each value produced once, every node input produced by a node, a graph
-     * input or an initializer, every graph output produced, no cycles. Throws {@link ModelException} naming the
-     * first problem found.
+     * Checks: unique graph input and output names, unique non-empty node names, each value produced once, every
+     * node input produced by a node, a graph input or an initializer, every graph output produced, no cycles.
+     * Throws {@link ModelException} naming the first problem found.
      */
     public void validate() {
         Set<String> names = new HashSet<>();
         Map<String, String> producedBy = new HashMap<>();
-        for (ValueInfo v : inputs) producedBy.put(v.name(), "graph input");
+        for (ValueInfo v : inputs) {
+            if (producedBy.put(v.name(), "graph input") != null) {
+                throw new ModelException(source + ": graph input '" + v.name() + "' is listed twice");
+            }
+        }
+        Set<String> outputNames = new HashSet<>();
+        for (ValueInfo v : outputs) {
+            if (!outputNames.add(v.name())) throw new ModelException(source + ": graph output '" + v.name() + "' is listed twice");
+        }
         for (String i : initializers.keySet()) {
             if (producedBy.containsKey(i)) {
                 throw new ModelException(source + ": '" + i + "' is both a runtime input and an initializer");

@@ -51,28 +51,38 @@ public final class Node {
 
     public Attribute attr(String attr) { return attrs.get(attr); }
 
-    public long attrInt(String attr, long dflt) { Attribute a = attrs.get(attr); return a == null ? dflt : a.i(); }
+    // The typed accessors below refuse an attribute of another type with a ModelException naming this node: the
+    // type comes from the model file, so a mismatch is a broken model, not a programming error.
 
-    public float attrFloat(String attr, float dflt) { Attribute a = attrs.get(attr); return a == null ? dflt : a.f(); }
+    public long attrInt(String attr, long dflt) { return attrs.containsKey(attr) ? typed(attr, Attribute.Kind.INT).i() : dflt; }
 
-    public String attrString(String attr, String dflt) { Attribute a = attrs.get(attr); return a == null ? dflt : a.s(); }
+    public float attrFloat(String attr, float dflt) { return attrs.containsKey(attr) ? typed(attr, Attribute.Kind.FLOAT).f() : dflt; }
+
+    public String attrString(String attr, String dflt) { return attrs.containsKey(attr) ? typed(attr, Attribute.Kind.STRING).s() : dflt; }
 
     /** An INTS attribute as int[], or {@code dflt} (may be null) when absent. */
     public int[] attrInts(String attr, int[] dflt) {
-        Attribute a = attrs.get(attr);
-        if (a == null) return dflt;
-        long[] l = a.ints();
+        if (!attrs.containsKey(attr)) return dflt;
+        long[] l = typed(attr, Attribute.Kind.INTS).ints();
         int[] out = new int[l.length];
         for (int i = 0; i < l.length; i++) {
             if (l[i] < Integer.MIN_VALUE || l[i] > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("node '" + name + "': attribute " + attr + " value " + l[i] + " out of int range");
+                throw new ModelException("node " + describe() + ": attribute '" + attr + "' value " + l[i] + " is out of int range");
             }
             out[i] = (int) l[i];
         }
         return out;
     }
 
-    public float[] attrFloats(String attr, float[] dflt) { Attribute a = attrs.get(attr); return a == null ? dflt : a.floats(); }
+    public float[] attrFloats(String attr, float[] dflt) { return attrs.containsKey(attr) ? typed(attr, Attribute.Kind.FLOATS).floats() : dflt; }
+
+    private Attribute typed(String attr, Attribute.Kind kind) {
+        Attribute a = attrs.get(attr);
+        if (a.kind() != kind) {
+            throw new ModelException("node " + describe() + ": attribute '" + attr + "' is " + a.kind() + ", expected " + kind);
+        }
+        return a;
+    }
 
     /** A copy with other inputs/outputs. */
     public Node withIO(List<String> newInputs, List<String> newOutputs) {

@@ -93,12 +93,19 @@ public final class OnnxModelReader {
         } catch (IOException e) {
             throw new ModelException(source + ": cannot parse: " + e.getMessage(), e);
         }
+        // A file cut at a field boundary still parses: a model cut before its graph, or between the graph and the
+        // opset_import exporters write after it, is only recognisable by what is missing.
         if (!m.hasGraph() || m.getIrVersion() <= 0) {
-            throw new ModelException(source + ": not an ONNX model (no graph or no IR version; "
-                    + "the bytes parse as protobuf but do not describe a model)");
+            throw new ModelException(source + ": not an ONNX model, or a truncated one (no graph or no IR version; "
+                    + "the bytes parse as protobuf but do not describe a whole model)");
         }
         if (m.getIrVersion() > MAX_IR_VERSION) {
             throw new ModelException(source + ": IR version " + m.getIrVersion() + " is newer than this build supports (<= " + MAX_IR_VERSION + ")");
+        }
+        if (m.getOpsetImportCount() == 0) {
+            throw new ModelException(source + ": the model declares no opset_import: the file is truncated, or it is an "
+                    + "IR version " + m.getIrVersion() + " model of the implied opset 1, which is not supported ("
+                    + OpRegistry.MIN_OPSET + " to " + OpRegistry.MAX_OPSET + ")");
         }
         return m;
     }

@@ -79,7 +79,7 @@ final class Conv extends OpDef {
             };
         }
         boolean pointwise = g.isPointwise();
-        int colSlot = pointwise ? -1 : c.scratch(0, k * outHW);
+        int colSlot = pointwise ? -1 : c.scratch(0, Math.multiplyExact(k, outHW));  // can exceed int where x and y do not
         return a -> {
             float[] in = a.f(xs);
             float[] out = a.f(ys);
@@ -103,5 +103,12 @@ final class Conv extends OpDef {
     @Override
     public void check(Node node, int opset) {
         if (node.inputs().size() < 2) throw OpContext.unsupported(node, opset, "Conv needs input and weights");
+        String autoPad = node.attrString("auto_pad", "NOTSET");
+        int[] dil = node.attrInts("dilations", new int[0]);
+        if (autoPad.startsWith("SAME") && java.util.Arrays.stream(dil).anyMatch(d -> d != 1)) {
+            // ONNX Runtime, our reference, refuses this too; the spec's padding for it differs from ORT's pools
+            throw OpContext.unsupported(node, opset, "auto_pad " + autoPad + " with dilations " + java.util.Arrays.toString(dil)
+                    + " is not supported (ONNX Runtime refuses it too); export with explicit pads");
+        }
     }
 }

@@ -59,7 +59,8 @@ final class Gemm extends OpDef {
             cShape = c.inShape(2);
             if (cc != null) {
                 int[] shape = cShape;
-                cFull = c.prepared("C", () -> expand(cc.floats(), shape, m, n, beta));
+                // keyed on M: plans for other batch sizes share this cache, and M is the batch for Flatten -> Gemm
+                cFull = c.prepared("C" + m + "x" + n, () -> expand(cc.floats(), shape, m, n, beta));
             } else {
                 cSlot = c.inSlot(2);
             }

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import org.quantlake.core.graph.Graph;
 import org.quantlake.core.graph.ModelException;
 import org.quantlake.core.graph.Node;
+import org.quantlake.core.graph.UnsupportedOpException;
 
 /** The ops this build runs (ai.onnx domain, opsets 7 to 21) and the load-time support check. */
 public final class OpRegistry {
@@ -91,12 +92,18 @@ public final class OpRegistry {
         }
         for (Node n : g.nodes()) {
             int ver = n.domain().isEmpty() ? opset : g.opsets().getOrDefault(n.domain(), 1);
-            get(n, ver).check(n, ver);
-            if (n.opType().equals("Dropout") && n.outputs().size() > 1 && !n.output(1).isEmpty()) {
-                String mask = n.output(1);
-                if (!g.consumers(mask).isEmpty() || g.isGraphOutput(mask)) {
-                    throw OpContext.unsupported(n, ver, "the Dropout mask output '" + mask + "' is read, which is not supported");
+            try {
+                get(n, ver).check(n, ver);
+                if (n.opType().equals("Dropout") && n.outputs().size() > 1 && !n.output(1).isEmpty()) {
+                    String mask = n.output(1);
+                    if (!g.consumers(mask).isEmpty() || g.isGraphOutput(mask)) {
+                        throw OpContext.unsupported(n, ver, "the Dropout mask output '" + mask + "' is read, which is not supported");
+                    }
                 }
+            } catch (UnsupportedOpException e) {
+                throw new UnsupportedOpException(g.source() + ": " + e.getMessage());
+            } catch (ModelException e) {
+                throw new ModelException(g.source() + ": " + e.getMessage(), e);
             }
         }
     }

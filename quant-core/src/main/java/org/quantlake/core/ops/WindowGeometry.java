@@ -9,10 +9,16 @@ import org.quantlake.core.graph.Node;
  * <pre>
  *   NOTSET:  out = floor((in + pad_head + pad_tail - ((k - 1) * d + 1)) / s) + 1     (ceil with ceil_mode, and then
  *            one less if the last window would start beyond the input and its head padding)
- *   SAME_*:  out = ceil(in / s); total = max(0, (out - 1) * s + (k - 1) * d + 1 - in);
+ *   SAME_*:  total = max(0, (ceil(in / s) - 1) * s + k - in), then out as for NOTSET;
  *            SAME_UPPER puts the odd extra padding at the end, SAME_LOWER at the start
- *   VALID:   no padding
+ *   VALID:   no padding, then out as for NOTSET
  * </pre>
+ * SAME follows ONNX Runtime rather than the spec, which pads for the dilated kernel (k - 1) * d + 1 and always
+ * gives out = ceil(in / s): ORT pads for the undilated kernel and then applies the NOTSET formula, so a dilated
+ * or ceil_mode pool comes out smaller (MaxPool k=3, d=2, SAME_UPPER on 9 gives 7, not 9). With dilation 1 the two
+ * agree; Conv refuses SAME with dilations, as ORT does. A negative need (k &lt; s) means no padding (ORT's Conv
+ * agrees; its pools refuse such models). VALID also follows ORT: ceil_mode applies to it (MaxPool k=2, s=2 on 7
+ * gives 4 windows, the last one hanging past the input), where the spec's VALID formula ignores ceil_mode.
  */
 public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
                              int padTop, int padLeft, int padBottom, int padRight, int outH, int outW) {
@@ -44,21 +50,15 @@ public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, i
                 case "NOTSET" -> {
                     head[i] = pads[i];
                     tail[i] = pads[i + spatial];
-                    int span = in[i] + head[i] + tail[i] - eff;
-                    if (span < 0) throw c.fail("window " + eff + " larger than padded input " + (in[i] + head[i] + tail[i]));
-                    out[i] = ceilMode ? ceilDiv(span, strides[i]) + 1 : span / strides[i] + 1;
-                    if (ceilMode && (out[i] - 1) * strides[i] >= in[i] + head[i]) out[i]--;
+                    out[i] = outSize(c, in[i], head[i], tail[i], eff, strides[i], ceilMode);
                 }
                 case "SAME_UPPER", "SAME_LOWER" -> {
-                    out[i] = ceilDiv(in[i], strides[i]);
-                    int total = Math.max(0, (out[i] - 1) * strides[i] + eff - in[i]);
+                    int total = Math.max(0, (ceilDiv(in[i], strides[i]) - 1) * strides[i] + kernel[i] - in[i]);
                     head[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
                     tail[i] = total - head[i];
+                    out[i] = outSize(c, in[i], head[i], tail[i], eff, strides[i], ceilMode);
                 }
-                case "VALID" -> {
-                    if (in[i] < eff) throw c.fail("window " + eff + " larger than input " + in[i]);
-                    out[i] = (in[i] - eff) / strides[i] + 1;
-                }
+                case "VALID" -> out[i] = outSize(c, in[i], 0, 0, eff, strides[i], ceilMode);
                 default -> throw c.unsupported("auto_pad '" + autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
             }
         }
@@ -67,6 +67,15 @@ public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, i
         }
         return new WindowGeometry(in[0], in[1], kernel[0], kernel[1], strides[0], strides[1], dil[0], dil[1],
                 head[0], head[1], tail[0], tail[1], out[0], out[1]);
+    }
+
+    /** Windows along one dim for explicit pads; with ceil_mode, a last window starting in the tail padding is dropped. */
+    private static int outSize(OpContext c, int in, int head, int tail, int eff, int stride, boolean ceilMode) {
+        int span = in + head + tail - eff;
+        if (span < 0) throw c.fail("window " + eff + " larger than padded input " + (in + head + tail));
+        int out = ceilMode ? ceilDiv(span, stride) + 1 : span / stride + 1;
+        if (ceilMode && (out - 1) * stride >= in + head) out--;
+        return out;
     }
 
     /** Output shape [N, C', (outH,) outW] for a rank-{@code rank} input. */

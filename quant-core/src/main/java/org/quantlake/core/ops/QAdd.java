@@ -4,9 +4,10 @@ import org.quantlake.core.engine.Step;
 import org.quantlake.core.graph.ElemType;
 
 /**
- * int8 Add (lowered from DQ(a), DQ(b) -> Add [-> Relu] -> Q), as ONNX Runtime's QLinearAdd computes it:
- * {@code y = clamp(rint((a - a_zp) * (a_scale / y_scale) + (b - b_zp) * (b_scale / y_scale)) + y_zp)} in float32,
- * with multidirectional broadcasting.
+ * int8 Add (lowered from DQ(a), DQ(b) -> Add [-> Relu] -> Q), computed exactly as that QDQ unit defines it, in
+ * float32: {@code y = saturate(rint(((a - a_zp) * a_scale + (b - b_zp) * b_scale) / y_scale) + y_zp)}, clamped to the
+ * fused activation's bounds; multidirectional broadcasting. (A ratio form, {@code (a - a_zp) * (a_scale / y_scale)
+ * + ...}, rounds differently near ties, and ONNX Runtime agrees with the QDQ definition: measured.)
  */
 final class QAdd extends OpDef {
 
@@ -23,8 +24,9 @@ final class QAdd extends OpDef {
     @Override
     public Step compile(OpContext c) {
         var node = c.node();
-        float ra = QAttrs.f(node, QAttrs.X_SCALE) / QAttrs.f(node, QAttrs.Y_SCALE);
-        float rb = QAttrs.f(node, QAttrs.B_SCALE) / QAttrs.f(node, QAttrs.Y_SCALE);
+        float sa = QAttrs.f(node, QAttrs.X_SCALE);
+        float sb = QAttrs.f(node, QAttrs.B_SCALE);
+        float sy = QAttrs.f(node, QAttrs.Y_SCALE);
         int za = QAttrs.i(node, QAttrs.X_ZP);
         int zb = QAttrs.i(node, QAttrs.B_ZP);
         int zy = QAttrs.i(node, QAttrs.Y_ZP);
@@ -39,7 +41,7 @@ final class QAdd extends OpDef {
             return x -> {
                 byte[] av = x.b(as), bv = x.b(bs), y = x.b(ys);
                 for (int o = 0; o < n; o++) {
-                    float v = ((av[o] & 0xFF) - za) * ra + ((bv[o] & 0xFF) - zb) * rb;
+                    float v = (((av[o] & 0xFF) - za) * sa + ((bv[o] & 0xFF) - zb) * sb) / sy;
                     v = Math.min(Math.max(v, lo), hi);
                     y[o] = (byte) ((int) Math.rint(v) + zy);
                 }
@@ -48,7 +50,7 @@ final class QAdd extends OpDef {
         return x -> {
             byte[] av = x.b(as), bv = x.b(bs), y = x.b(ys);
             Binary.forEach(p, (o, ia, ib) -> {
-                float v = ((av[ia] & 0xFF) - za) * ra + ((bv[ib] & 0xFF) - zb) * rb;
+                float v = (((av[ia] & 0xFF) - za) * sa + ((bv[ib] & 0xFF) - zb) * sb) / sy;
                 v = Math.min(Math.max(v, lo), hi);
                 y[o] = (byte) ((int) Math.rint(v) + zy);
             });

@@ -20,7 +20,7 @@ args=("$@")
 result="$root/quant-core/target/jmh-result.csv"
 has() { local a; for a in "${args[@]}"; do [[ "$a" == "$1" ]] && return 0; done; return 1; }
 extra=()
-has -jvmArgsAppend || extra+=(-jvmArgsAppend "--add-modules=jdk.incubator.vector")
+has -jvmArgsAppend || extra+=(-jvmArgsAppend "--add-modules=jdk.incubator.vector -Dql.assets.dir=$root/../shared/assets")
 if has -rff; then
   for ((i = 0; i < ${#args[@]} - 1; i++)); do [[ "${args[i]}" == -rff ]] && result="${args[i + 1]}"; done
 else
@@ -45,4 +45,18 @@ if [[ -f "$result" ]] && head -1 "$result" | grep -q '"Param: shape"'; then
       err = $col["Score Error (99.9%)"]
       printf "%-16s%-8s%10.1f%8s\n", $col["Param: shape"], $col["Param: impl"], $col["Score"] * f,
              (err == "NaN" ? "-" : sprintf("%.1f", err * f)) }' "$result"
+fi
+
+# Images per second for EngineBenchmark rows: score (batches/s) x batch.
+if [[ -f "$result" ]] && head -1 "$result" | grep -q '"Param: engine"'; then
+  echo
+  echo "EngineBenchmark as images/s (score x batch), 1 thread:"
+  awk -F, '
+    { gsub(/["\r]/, "") }
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i
+              printf "%-12s%-11s%6s%12s%10s\n", "model", "engine", "batch", "images/s", "+-"; next }
+    $col["Benchmark"] ~ /EngineBenchmark/ {
+      b = $col["Param: batch"]; err = $col["Score Error (99.9%)"]
+      printf "%-12s%-11s%6s%12.1f%10s\n", $col["Param: model"], $col["Param: engine"], b, $col["Score"] * b,
+             (err == "NaN" ? "-" : sprintf("%.1f", err * b)) }' "$result"
 fi

@@ -50,7 +50,7 @@ class Int8GemmDifferentialTest {
         for (int i = 0; i < 30; i++) {
             shapes.add(shape(r, pick(r), pick(r), pick(r)));
         }
-        // Beyond the block sizes (K 256, M 96, N 256 / 512), row tails streamed (9, 66) or padded (13, 100), the
+        // Beyond the block sizes (K 256 / 512, M 96, N 256 / 512), row tails streamed (9, 66) or padded (13, 100), the
         // transposed plain-Java path (n < 256 < m), and conv- and linear-like shapes with k up to 4608.
         shapes.add(shape(r, 9, 1030, 520));
         shapes.add(shape(r, 100, 600, 300));

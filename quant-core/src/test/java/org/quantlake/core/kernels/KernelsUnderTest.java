@@ -31,7 +31,7 @@ final class KernelsUnderTest {
         List<Int8Kernels> out = new ArrayList<>();
         out.add(KernelProvider.javaInt8Kernels());
         if (KernelProvider.vectorModulePresent()) {
-            assertTrue(KernelProvider.panamaInt8Kernels().isPresent(), "Vector API module present, int8 kernels absent");
+            assertTrue(KernelProvider.panamaInt8Kernels().isPresent(), "Vector API module present, no int8 kernels");
             out.add(KernelProvider.panamaInt8Kernels().get());
         }
         return out;

@@ -2,62 +2,73 @@ package org.quantlake.core.kernels;
 
 import org.quantlake.core.quant.Requantizer;
 
-/** Plain-Java int8 kernels: the reference every faster implementation must match bit for bit. */
+/**
+ * Plain-Java int8 kernels: always available, no incubator modules, and the reference every faster implementation
+ * must match bit for bit. Stateless and thread-safe (the GEMM's scratch space is per thread).
+ *
+ * <p>The GEMM is blocked for C2's auto-vectoriser ({@link DefaultInt8Gemm}); requantization applies
+ * {@link Requantizer#requantize} element by element, which is the rule's definition.
+ */
 public final class DefaultInt8Kernels implements Int8Kernels {
-    /** The shared instance (stateless). */
+
+    /** The one instance (the class has no state). */
     public static final DefaultInt8Kernels INSTANCE = new DefaultInt8Kernels();
 
-    @Override
-    public String name() { return "java"; }
+    private DefaultInt8Kernels() {
+    }
 
     @Override
-    public void gemmS8U8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb, int[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            java.util.Arrays.fill(c, ci, ci + n, 0);
-            for (int p = 0; p < k; p++) {
-                int av = a[aOff + i * lda + p];
-                if (av == 0) continue;
-                int bp = bOff + p * ldb;
-                for (int j = 0; j < n; j++) c[ci + j] += av * (b[bp + j] & 0xFF);
-            }
+    public String name() {
+        return "java";
+    }
+
+    @Override
+    public void gemmS8U8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
+                         int[] c, int cOff, int ldc) {
+        KernelArgs.checkInt8Gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        gemm(m, n, k, a, aOff, lda, ScalarInt8Gemm.S8, b, bOff, ldb, ScalarInt8Gemm.U8, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmU8S8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
+                         int[] c, int cOff, int ldc) {
+        KernelArgs.checkInt8Gemm(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        gemm(m, n, k, a, aOff, lda, ScalarInt8Gemm.U8, b, bOff, ldb, ScalarInt8Gemm.S8, c, cOff, ldc);
+    }
+
+    private static void gemm(int m, int n, int k, byte[] a, int aOff, int lda, int aMask,
+                             byte[] b, int bOff, int ldb, int bMask, int[] c, int cOff, int ldc) {
+        if ((long) m * n * k <= ScalarGemm.SMALL_WORK) {
+            ScalarInt8Gemm.gemm(m, n, k, a, aOff, lda, aMask, b, bOff, ldb, bMask, c, cOff, ldc);
+        } else {
+            DefaultInt8Gemm.gemm(m, n, k, a, aOff, lda, aMask, b, bOff, ldb, bMask, c, cOff, ldc);
         }
     }
 
     @Override
-    public void gemmU8S8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb, int[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            java.util.Arrays.fill(c, ci, ci + n, 0);
-            for (int p = 0; p < k; p++) {
-                int av = a[aOff + i * lda + p] & 0xFF;
-                if (av == 0) continue;
-                int bp = bOff + p * ldb;
-                for (int j = 0; j < n; j++) c[ci + j] += av * b[bp + j];
-            }
-        }
-    }
-
-    @Override
-    public void requantizeRows(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp, int lo, int hi,
-                               byte[] y, int yOff) {
+    public void requantizeRows(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp,
+                               int lo, int hi, byte[] y, int yOff) {
+        KernelArgs.checkRequantize(acc, accOff, rows, cols, offset, mult, rows, zp, lo, hi, y, yOff);
         for (int r = 0; r < rows; r++) {
             int off = offset[r];
             float mu = mult[r];
-            int base = r * cols;
+            int a = accOff + r * cols;
+            int o = yOff + r * cols;
             for (int j = 0; j < cols; j++) {
-                y[yOff + base + j] = (byte) Requantizer.requantize(acc[accOff + base + j] + off, mu, zp, lo, hi);
+                y[o + j] = (byte) Requantizer.requantize(acc[a + j] + off, mu, zp, lo, hi);
             }
         }
     }
 
     @Override
-    public void requantizeCols(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp, int lo, int hi,
-                               byte[] y, int yOff) {
+    public void requantizeCols(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp,
+                               int lo, int hi, byte[] y, int yOff) {
+        KernelArgs.checkRequantize(acc, accOff, rows, cols, offset, mult, cols, zp, lo, hi, y, yOff);
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
+            int a = accOff + r * cols;
+            int o = yOff + r * cols;
             for (int j = 0; j < cols; j++) {
-                y[yOff + base + j] = (byte) Requantizer.requantize(acc[accOff + base + j] + offset[j], mult[j], zp, lo, hi);
+                y[o + j] = (byte) Requantizer.requantize(acc[a + j] + offset[j], mult[j], zp, lo, hi);
             }
         }
     }

@@ -4,6 +4,7 @@ package org.quantlake.core.kernels;
  * The int8 hot loops: exact integer products of uint8 activations and int8 weights into int32 accumulators, and the
  * project's one requantization rule ({@link org.quantlake.core.quant.Requantizer}). Every implementation (plain
  * Java, Vector API, native) must give bit-identical results; differential tests run them against each other.
+ * Sums are int32 and wrap on overflow (two's complement) in every implementation; no k up to 65,793 can overflow.
  * Stateless and thread-safe.
  */
 public interface Int8Kernels {
@@ -26,7 +27,7 @@ public interface Int8Kernels {
     /**
      * Requantizes {@code rows x cols} accumulators to uint8 with one multiplier and offset per row (Conv: per output
      * channel): {@code y = clamp(rint((float)(acc + offset[r]) * mult[r]) + zp, lo, hi)}, where {@code offset}
-     * carries the bias and the input zero-point correction.
+     * carries the bias and the input zero-point correction. Requires {@code 0 <= lo <= hi <= 255} and a uint8 zp.
      */
     void requantizeRows(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp, int lo, int hi,
                         byte[] y, int yOff);

@@ -3,8 +3,9 @@ package org.quantlake.core.kernels;
 import java.util.Objects;
 
 /**
- * Argument checks shared by every {@link FloatKernels} implementation, so all of them reject the same bad calls
- * with the same exceptions before touching memory (the kernels then index without further range reasoning).
+ * Argument checks shared by every {@link FloatKernels} and {@link Int8Kernels} implementation, so all of them reject
+ * the same bad calls with the same exceptions before touching memory (the kernels then index without further range
+ * reasoning).
  */
 final class KernelArgs {
 
@@ -27,6 +28,22 @@ final class KernelArgs {
     /** Checks that {@code rows x cols} values at {@code off} with row stride {@code ld} lie inside {@code x}. */
     static void checkMatrix(String name, float[] x, int off, int rows, int cols, int ld) {
         Objects.requireNonNull(x, name);
+        checkView(name, x.length, off, rows, cols, ld);
+    }
+
+    /** As {@link #checkMatrix(String, float[], int, int, int, int)} for a byte matrix. */
+    static void checkMatrix(String name, byte[] x, int off, int rows, int cols, int ld) {
+        Objects.requireNonNull(x, name);
+        checkView(name, x.length, off, rows, cols, ld);
+    }
+
+    /** As {@link #checkMatrix(String, float[], int, int, int, int)} for an int matrix. */
+    static void checkMatrix(String name, int[] x, int off, int rows, int cols, int ld) {
+        Objects.requireNonNull(x, name);
+        checkView(name, x.length, off, rows, cols, ld);
+    }
+
+    private static void checkView(String name, int length, int off, int rows, int cols, int ld) {
         if (rows == 0 || cols == 0) {
             return; // an empty view touches nothing, so any offset and stride is harmless
         }
@@ -34,9 +51,9 @@ final class KernelArgs {
             throw new IllegalArgumentException("leading dimension of " + name + " (" + ld + ") < row length " + cols);
         }
         long end = off + (long) (rows - 1) * ld + cols;
-        if (off < 0 || end > x.length) {
+        if (off < 0 || end > length) {
             throw new IndexOutOfBoundsException(name + ": " + rows + "x" + cols + " view at offset " + off
-                    + " with stride " + ld + " ends at " + end + ", array length " + x.length);
+                    + " with stride " + ld + " ends at " + end + ", array length " + length);
         }
     }
 
@@ -57,6 +74,45 @@ final class KernelArgs {
         }
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clamp bounds must satisfy lo <= hi, got [" + lo + ", " + hi + "]");
+        }
+    }
+
+    /** Checks an {@link Int8Kernels} GEMM call: non-negative sizes and three in-bounds row-major views. */
+    static void checkInt8Gemm(int m, int n, int k,
+                              byte[] a, int aOff, int lda,
+                              byte[] b, int bOff, int ldb,
+                              int[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative GEMM size m=" + m + " n=" + n + " k=" + k);
+        }
+        checkMatrix("a", a, aOff, m, k, lda);
+        checkMatrix("b", b, bOff, k, n, ldb);
+        checkMatrix("c", c, cOff, m, n, ldc);
+    }
+
+    /**
+     * Checks a requantize call with {@code params} multipliers and offsets (rows or cols): dense in-bounds views,
+     * and a uint8 clamp {@code 0 <= lo <= hi <= 255} and zero point, which keep every clamped value within +-255.
+     */
+    static void checkRequantize(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int params,
+                                int zp, int lo, int hi, byte[] y, int yOff) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("negative size rows=" + rows + " cols=" + cols);
+        }
+        checkMatrix("acc", acc, accOff, rows, cols, cols);
+        checkMatrix("y", y, yOff, rows, cols, cols);
+        Objects.requireNonNull(offset, "offset");
+        Objects.requireNonNull(mult, "mult");
+        if (rows > 0 && cols > 0 && (offset.length < params || mult.length < params)) {
+            throw new IndexOutOfBoundsException("need " + params + " offsets and multipliers, got " + offset.length
+                    + " and " + mult.length);
+        }
+        if (!(0 <= lo && lo <= hi && hi <= 255)) {
+            throw new IllegalArgumentException("uint8 clamp must satisfy 0 <= lo <= hi <= 255, got [" + lo + ", "
+                    + hi + "]");
+        }
+        if (zp < 0 || zp > 255) {
+            throw new IllegalArgumentException("uint8 zero point must be in [0, 255], got " + zp);
         }
     }
 }

@@ -19,12 +19,12 @@ class KernelProviderTest {
     private static final String FLAG = "--add-modules jdk.incubator.vector";
 
     /** A stand-in for the Vector API kernels that counts how often it was loaded. */
-    private static final class CountingLoader implements Supplier<FloatKernels> {
+    private static final class CountingLoader implements Supplier<KernelProvider.KernelSet> {
         final AtomicInteger calls = new AtomicInteger();
-        final FloatKernels fake = new FakeKernels();
+        final KernelProvider.KernelSet fake = new KernelProvider.KernelSet(new FakeKernels(), new FakeInt8Kernels());
 
         @Override
-        public FloatKernels get() {
+        public KernelProvider.KernelSet get() {
             calls.incrementAndGet();
             return fake;
         }
@@ -43,7 +43,7 @@ class KernelProviderTest {
     void autoFallsBackWithOneWarningNamingTheFlag() {
         CountingLoader loader = new CountingLoader();
         KernelProvider.Selection s = KernelProvider.select("auto", false, loader);
-        assertSame(DefaultFloatKernels.INSTANCE, s.kernels());
+        assertSame(KernelProvider.JAVA, s.kernels());
         assertTrue(s.warning().orElseThrow().contains(FLAG), s.warning().get());
         assertEquals(0, loader.calls.get(), "must not touch the Vector API classes without the module");
     }
@@ -53,7 +53,7 @@ class KernelProviderTest {
         KernelProvider.Selection s = KernelProvider.select("", true, () -> {
             throw new UnsupportedOperationException("2 lanes");
         });
-        assertSame(DefaultFloatKernels.INSTANCE, s.kernels());
+        assertSame(KernelProvider.JAVA, s.kernels());
         assertTrue(s.warning().orElseThrow().contains("2 lanes"), s.warning().get());
     }
 
@@ -62,7 +62,7 @@ class KernelProviderTest {
         for (boolean present : new boolean[] {true, false}) {
             CountingLoader loader = new CountingLoader();
             KernelProvider.Selection s = KernelProvider.select(" Java ", present, loader);
-            assertSame(DefaultFloatKernels.INSTANCE, s.kernels());
+            assertSame(KernelProvider.JAVA, s.kernels());
             assertEquals(Optional.empty(), s.warning());
             assertEquals(0, loader.calls.get());
         }
@@ -96,10 +96,13 @@ class KernelProviderTest {
         // Surefire runs with the module, so this loads the real class; without it, panamaKernels() must be empty.
         boolean present = KernelProvider.vectorModulePresent();
         assertEquals(present, KernelProvider.panamaKernels().isPresent());
+        assertEquals(present, KernelProvider.panamaInt8Kernels().isPresent());
         if (present) {
-            FloatKernels loaded = KernelProvider.loadPanama();
-            assertEquals("panama", loaded.name());
-            assertEquals("org.quantlake.core.kernels.PanamaFloatKernels", loaded.getClass().getName());
+            KernelProvider.KernelSet loaded = KernelProvider.loadPanama();
+            assertEquals("panama", loaded.floats().name());
+            assertEquals("org.quantlake.core.kernels.PanamaFloatKernels", loaded.floats().getClass().getName());
+            assertEquals("panama", loaded.int8().name());
+            assertEquals("org.quantlake.core.kernels.PanamaInt8Kernels", loaded.int8().getClass().getName());
         }
     }
 
@@ -108,8 +111,17 @@ class KernelProviderTest {
         FloatKernels chosen = KernelProvider.floatKernels();
         assertSame(chosen, KernelProvider.floatKernels());
         String forced = System.getProperty(KernelProvider.PROPERTY, "auto");
-        FloatKernels expected = forced.equals("java") || KernelProvider.panamaKernels().isEmpty()
-                ? KernelProvider.javaKernels() : KernelProvider.panamaKernels().get();
+        boolean java = forced.equals("java") || KernelProvider.panamaKernels().isEmpty();
+        FloatKernels expected = java ? KernelProvider.javaKernels() : KernelProvider.panamaKernels().get();
+        assertSame(expected, chosen);
+    }
+
+    @Test
+    void int8KernelsComeFromTheSameChoiceAsTheFloatKernels() {
+        Int8Kernels chosen = KernelProvider.int8Kernels();
+        assertSame(chosen, KernelProvider.int8Kernels());
+        boolean java = KernelProvider.floatKernels() == KernelProvider.javaKernels();
+        Int8Kernels expected = java ? KernelProvider.javaInt8Kernels() : KernelProvider.panamaInt8Kernels().get();
         assertSame(expected, chosen);
     }
 
@@ -133,6 +145,38 @@ class KernelProviderTest {
 
         @Override
         public void biasClamp(float[] x, int off, int rows, int cols, float[] bias, float lo, float hi) {
+            throw new AssertionError("not for computing");
+        }
+    }
+
+    /** Never called: the selection tests only compare identities. */
+    private static final class FakeInt8Kernels implements Int8Kernels {
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public void gemmS8U8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
+                             int[] c, int cOff, int ldc) {
+            throw new AssertionError("not for computing");
+        }
+
+        @Override
+        public void gemmU8S8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
+                             int[] c, int cOff, int ldc) {
+            throw new AssertionError("not for computing");
+        }
+
+        @Override
+        public void requantizeRows(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp,
+                                   int lo, int hi, byte[] y, int yOff) {
+            throw new AssertionError("not for computing");
+        }
+
+        @Override
+        public void requantizeCols(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp,
+                                   int lo, int hi, byte[] y, int yOff) {
             throw new AssertionError("not for computing");
         }
     }

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Every {@link FloatKernels} implementation this JVM can run; Panama is required whenever its module is present. */
+/** Every kernel implementation this JVM can run; Panama is required whenever its module is present. */
 final class KernelsUnderTest {
 
     private KernelsUnderTest() {
@@ -25,5 +25,19 @@ final class KernelsUnderTest {
 
     static Stream<FloatKernels> stream() {
         return all().stream();
+    }
+
+    static List<Int8Kernels> allInt8() {
+        List<Int8Kernels> out = new ArrayList<>();
+        out.add(KernelProvider.javaInt8Kernels());
+        if (KernelProvider.vectorModulePresent()) {
+            assertTrue(KernelProvider.panamaInt8Kernels().isPresent(), "Vector API module present, no int8 kernels");
+            out.add(KernelProvider.panamaInt8Kernels().get());
+        }
+        return out;
+    }
+
+    static Stream<Int8Kernels> streamInt8() {
+        return allInt8().stream();
     }
 }

@@ -14,6 +14,8 @@ public final class OpRegistry {
     public static final int MAX_OPSET = 21;
 
     private static final Map<String, OpDef> OPS;
+    /** The int8 ops the QDQ lowering creates (domain org.quantlake); never loaded from files. */
+    private static final Map<String, OpDef> INT8_OPS;
 
     static {
         Map<String, OpDef> m = new TreeMap<>();
@@ -64,8 +66,6 @@ public final class OpRegistry {
         INT8_OPS = Collections.unmodifiableMap(q);
     }
 
-    /** The int8 ops the QDQ lowering creates (domain org.quantlake); never loaded from files. */
-    private static final Map<String, OpDef> INT8_OPS;
 
     private OpRegistry() {}
 

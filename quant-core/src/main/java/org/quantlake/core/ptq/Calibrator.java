@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.quantlake.core.engine.CompiledModel;
 import org.quantlake.core.engine.InferenceSession;
-import org.quantlake.core.graph.ModelException;
 import org.quantlake.core.observe.HistogramGrid;
 import org.quantlake.core.observe.HistogramObserver;
 import org.quantlake.core.observe.MeanMinMaxObserver;
@@ -66,8 +65,6 @@ public final class Calibrator {
         });
         try {
             s.run(input, batch);
-        } catch (ModelException | IllegalArgumentException | IllegalStateException e) {
-            throw e;
         } finally {
             s.setObserver(null);
         }

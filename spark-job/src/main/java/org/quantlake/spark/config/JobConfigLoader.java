@@ -129,6 +129,11 @@ public final class JobConfigLoader {
     }
 
     private static String nearest(String path, Config defaults) {
+        // The right name in the wrong block ("input.tensor-column") is the commonest slip: match the last segment.
+        String leaf = path.substring(path.lastIndexOf('.') + 1);
+        for (String known : leafPaths(defaults.root(), "")) {
+            if (known.endsWith("." + leaf) || known.equals(leaf)) return "; did you mean '" + known + "'?";
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String known : leafPaths(defaults.root(), "")) {
@@ -282,6 +287,9 @@ public final class JobConfigLoader {
 
     /** Column options must not name one column twice: outputs would get duplicate columns. */
     private static void checkColumns(InputSpec in) {
+        if (new TreeSet<>(in.partitionColumns()).size() != in.partitionColumns().size()) {
+            throw new ConfigException("option input.partition-columns lists a column twice: " + in.partitionColumns());
+        }
         Map<String, String> seen = new LinkedHashMap<>();
         List<String[]> named = new ArrayList<>();
         if (in.idColumn() != null) named.add(new String[] {in.idColumn(), "input.id-column"});
@@ -295,9 +303,6 @@ public final class JobConfigLoader {
             if (before != null) {
                 throw new ConfigException("column '" + n[0] + "' is named by both " + before + " and " + n[1]);
             }
-        }
-        if (new TreeSet<>(in.partitionColumns()).size() != in.partitionColumns().size()) {
-            throw new ConfigException("option input.partition-columns lists a column twice: " + in.partitionColumns());
         }
     }
 

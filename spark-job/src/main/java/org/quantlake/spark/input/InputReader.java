@@ -42,7 +42,36 @@ public final class InputReader {
     private static final Set<DataType> INTEGRAL = Set.of(DataTypes.ByteType, DataTypes.ShortType,
             DataTypes.IntegerType, DataTypes.LongType);
 
+    /**
+     * Columns the outputs add: pass-through columns (id, label, partitions) must not take these names, or an output
+     * would have two columns of one name.
+     */
+    static final Set<String> RESERVED = Set.of("top_k_classes", "top_k_scores", "top_k_names", "fp32_top1", "int8_top1",
+            "metric", "value", "model", "stage", "reason", "detail", "row_id", "source_file");
+
     private InputReader() {
+    }
+
+    private static void checkReserved(StructField id, String label, List<StructField> partitions) {
+        List<String> names = new ArrayList<>();
+        if (id != null) names.add(id.name());
+        if (label != null) names.add(label);
+        partitions.forEach(p -> names.add(p.name()));
+        for (String n : names) {
+            if (RESERVED.contains(n)) {
+                throw new SchemaException("input column '" + n + "' has the name of a column the outputs add; rename it"
+                        + " (reserved: " + new java.util.TreeSet<>(RESERVED) + ")");
+            }
+        }
+        if (label != null && id != null && label.equals(id.name())) {
+            throw new SchemaException("input column '" + label + "' is both the id and the label");
+        }
+        for (StructField p : partitions) {
+            if (p.name().equals(label) || (id != null && p.name().equals(id.name()))) {
+                throw new SchemaException("input column '" + p.name() + "' is a partition column and the "
+                        + (p.name().equals(label) ? "label" : "id"));
+            }
+        }
     }
 
     /** Reads and validates the input described by {@code spec} for a model of shape {@code model}. */
@@ -58,8 +87,8 @@ public final class InputReader {
             DataFrameReader reader = spark.read();
             if (spec.basePath() != null) reader = reader.option("basePath", spec.basePath());
             all = reader.parquet(spec.path());
-        } catch (RuntimeException e) {
-            throw new SchemaException("cannot read Parquet input " + spec.path() + " (input.path): " + e.getMessage());
+        } catch (Exception e) {  // AnalysisException is checked in Java's eyes, though Scala throws it undeclared
+            throw new SchemaException("cannot read Parquet input " + spec.path() + " (input.path): " + firstLine(e));
         }
         StructType schema = all.schema();
         all = filtered(all, spec);
@@ -100,6 +129,7 @@ public final class InputReader {
         ParquetRowDecoder decoder = new ParquetRowDecoder(names.indexOf(tensor.name()), p,
                 id == null ? -1 : names.indexOf(id.name()), label == null ? -1 : names.indexOf(label.name()),
                 positions(names, partitions), names.indexOf(SOURCE), model.sampleSize());
+        checkReserved(id, label == null ? null : label.name(), partitions);
         String description = "Parquet " + spec.path() + (spec.filter() == null ? "" : " where " + spec.filter());
         return new InputData(frame, decoder, id, label == null ? null : label.name(), partitions, description);
     }
@@ -120,8 +150,8 @@ public final class InputReader {
             DataFrameReader reader = spark.read().format("binaryFile").option("pathGlobFilter", im.glob());
             if (spec.basePath() != null) reader = reader.option("basePath", spec.basePath());
             listing = reader.load(spec.path());
-        } catch (RuntimeException e) {
-            throw new SchemaException("cannot list images under " + spec.path() + " (input.path): " + e.getMessage());
+        } catch (Exception e) {
+            throw new SchemaException("cannot list images under " + spec.path() + " (input.path): " + firstLine(e));
         }
         StructType schema = listing.schema();
         listing = filtered(listing, spec);
@@ -148,6 +178,7 @@ public final class InputReader {
         String root = HadoopFiles.qualified(spec.path(), hadoop);
         String rootPrefix = root.endsWith("/") ? root : root + "/";
         StructField id = DataTypes.createStructField("path", DataTypes.StringType, false);
+        checkReserved(id, im.labelPattern() == null ? null : "label", partitions);
         ImageRowDecoder decoder = new ImageRowDecoder(0, positions(names, partitions), im, rootPrefix, classIndex,
                 hadoop, model.sampleSize());
         return new InputData(frame, decoder, id, im.labelPattern() == null ? null : "label", partitions,
@@ -173,7 +204,7 @@ public final class InputReader {
         if (spec.filter() == null) return frame;
         try {
             return frame.where(spec.filter());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             throw new SchemaException("input.filter \"" + spec.filter() + "\" does not apply to " + spec.path() + ": "
                     + firstLine(e));
         }

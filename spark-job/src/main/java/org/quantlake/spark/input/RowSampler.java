@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The hash is part of the product's contract: changing it changes which rows every existing configuration
  * calibrates on. It reads the key in 8-byte little-endian words, mixes each with the MurmurHash3/SplitMix64
- * finaliser, folds in the length and seed, and finalises again; the top 53 bits, as a fraction in [0, 1), must be
+ * finaliser, starting from a mix of the seed and the key's length, and finalises again; the top 53 bits, as a fraction in [0, 1), must be
  * below the sampled fraction.
  */
 public record RowSampler(double fraction, long seed) implements Serializable {
@@ -44,7 +44,7 @@ public record RowSampler(double fraction, long seed) implements Serializable {
 
     /** The hash of a float tensor used as its own key: its IEEE bits, little-endian, as bytes. */
     public long hash(float[] tensor) {
-        long h = seed ^ ((long) tensor.length * 4 * K);
+        long h = start(seed, tensor.length * 4L);
         int i = 0;
         for (; i + 1 < tensor.length; i += 2) {
             long w = (Float.floatToRawIntBits(tensor[i]) & 0xFFFFFFFFL) | ((long) Float.floatToRawIntBits(tensor[i + 1]) << 32);
@@ -55,7 +55,7 @@ public record RowSampler(double fraction, long seed) implements Serializable {
     }
 
     static long hash(byte[] b, int off, int len, long seed) {
-        long h = seed ^ ((long) len * K);
+        long h = start(seed, len);
         int i = 0;
         for (; i + 8 <= len; i += 8) {
             long w = 0;
@@ -68,6 +68,11 @@ public record RowSampler(double fraction, long seed) implements Serializable {
             h = step(h, w);
         }
         return mix(h);
+    }
+
+    /** The state before the first word: seed and length, mixed so that no (seed, key) pair hashes to 0 by itself. */
+    private static long start(long seed, long length) {
+        return mix(seed ^ 0x2545F4914F6CDD1DL) ^ (length * K);
     }
 
     private static long step(long h, long w) {

@@ -34,7 +34,7 @@ public final class RejectRecord implements Serializable {
         return partitionValues;
     }
 
-    /** The output row: stage, reason, detail, id, source, then the partition columns. */
+    /** The output row: stage, reason, detail, row_id, source_file, then the partition columns. */
     public Row toRow() {
         Object[] v = new Object[5 + partitionValues.length];
         v[0] = stage;

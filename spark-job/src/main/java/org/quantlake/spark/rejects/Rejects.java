@@ -24,8 +24,8 @@ public final class Rejects {
                 DataTypes.createStructField("stage", DataTypes.StringType, false),
                 DataTypes.createStructField("reason", DataTypes.StringType, false),
                 DataTypes.createStructField("detail", DataTypes.StringType, true),
-                DataTypes.createStructField("id", DataTypes.StringType, true),
-                DataTypes.createStructField("source", DataTypes.StringType, true)));
+                DataTypes.createStructField("row_id", DataTypes.StringType, true),
+                DataTypes.createStructField("source_file", DataTypes.StringType, true)));
         for (StructField p : partitions) f.add(DataTypes.createStructField(p.name(), p.dataType(), true));
         return DataTypes.createStructType(f);
     }

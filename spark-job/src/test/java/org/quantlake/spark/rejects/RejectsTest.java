@@ -67,8 +67,8 @@ class RejectsTest {
         Map<Long, String> byId = new TreeMap<>();
         for (Row r : SparkTestSession.get().read().parquet(path).collectAsList()) {
             assertEquals("calibrate", r.getAs("stage"));
-            assertTrue(String.valueOf(r.<String>getAs("source")).contains("part-"), "source file: " + r);
-            byId.put(Long.parseLong(r.getAs("id")), r.getAs("reason") + ": " + r.getAs("detail"));
+            assertTrue(String.valueOf(r.<String>getAs("source_file")).contains("part-"), "source file: " + r);
+            byId.put(Long.parseLong(r.getAs("row_id")), r.getAs("reason") + ": " + r.getAs("detail"));
         }
         return byId;
     }

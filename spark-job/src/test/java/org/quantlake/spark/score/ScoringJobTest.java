@@ -126,7 +126,7 @@ class ScoringJobTest {
         Row reject = SparkTestSession.get().read().parquet(out.rejected("score")).collectAsList().get(0);
         assertEquals("bad_label", reject.getAs("reason"));
         assertEquals("label 12 is outside the model's 10 classes [0, 9]", reject.getAs("detail"));
-        assertEquals("5000", reject.getAs("id"));
+        assertEquals("5000", reject.getAs("row_id"));
         assertEquals("b", reject.getAs("part"));
     }
 

@@ -127,6 +127,7 @@ public final class Jobs {
         run.put("rows_observed", r.observed());
         run.put("rejected_by_reason", new java.util.TreeMap<>(r.reasons()));
         run.put("rejected_rows", p.out.rejected("calibrate"));
+        run.put("float_kernels", new java.util.ArrayList<>(new java.util.TreeSet<>(r.kernels())));
         run.put("options", new org.quantlake.spark.io.Json.Raw(cfg.effective()));
         ModelArtifacts.write(p.out, qm, p.model, cfg.calibration(), r.ranges(), r.histograms(), dataset, run, ctx.hadoop());
         ctx.log().info(String.format(Locale.ROOT, "convert: %s, %d quantization points, stats %s in %.1f s -> %s",

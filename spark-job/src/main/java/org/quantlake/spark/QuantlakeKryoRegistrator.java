@@ -3,6 +3,7 @@ package org.quantlake.spark;
 import com.esotericsoftware.kryo.Kryo;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.sql.Row;
@@ -93,7 +94,8 @@ public final class QuantlakeKryoRegistrator implements KryoRegistrator {
             CharType.class,
             VarcharType.class,
             DayTimeIntervalType.class,
-            YearMonthIntervalType.class);
+            YearMonthIntervalType.class,
+            TreeSet.class);                 // the float kernels of the calibrating JVMs, in calibration tallies
 
     @Override
     public void registerClasses(Kryo kryo) {

@@ -60,7 +60,8 @@ public final class CalibrationJob {
                         .map((Function<CalibrationRecord, RejectRecord>) r -> r.reject);
                 Rejects.frame(ctx.spark(), rejects, input.partitions()).write().mode(SaveMode.Overwrite)
                         .parquet(out.rejected("calibrate"));
-                w.end(String.format(Locale.ROOT, "%,d rows to %s", t1.rejected, out.rejected("calibrate")));
+                w.end(String.format(Locale.ROOT, "%,d row%s to %s", t1.rejected, t1.rejected == 1 ? "" : "s",
+                        out.rejected("calibrate")));
             } finally {
                 records.unpersist(false);
             }
@@ -89,8 +90,13 @@ public final class CalibrationJob {
                     ranges.destroy();
                 }
             }
+            if (t1.kernels.size() > 1) {
+                ctx.log().info("warning: executors ran different float kernels " + t1.kernels + ": the statistics may differ"
+                        + " in the last bits from a run on one kind; give every executor --add-modules=jdk.incubator.vector"
+                        + " (spark.executor.extraJavaOptions)");
+            }
             return new CalibrationResult(t1.state(), histograms, t1.read, t1.sampledOut, t1.rejected, t1.observed(),
-                    t1.reasons);
+                    t1.reasons, t1.kernels);
         } finally {
             bytes.destroy();
         }

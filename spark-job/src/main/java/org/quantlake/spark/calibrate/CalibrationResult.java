@@ -12,11 +12,13 @@ import java.util.Map;
  * @param rejected   sampled rows rejected
  * @param observed   rows observed
  * @param reasons    rejected rows by reason code
+ * @param kernels    the float kernels the observing executors ran (one kind, unless some lacked the Vector API)
  */
 public record CalibrationResult(byte[] ranges, byte[] histograms, long read, long sampledOut, long rejected,
-                                long observed, Map<String, Long> reasons) {
+                                long observed, Map<String, Long> reasons, java.util.Set<String> kernels) {
 
     public CalibrationResult {
         reasons = Map.copyOf(reasons);
+        kernels = java.util.Set.copyOf(kernels);
     }
 }

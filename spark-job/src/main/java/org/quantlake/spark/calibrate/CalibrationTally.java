@@ -3,6 +3,7 @@ package org.quantlake.spark.calibrate;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.quantlake.core.ptq.CalibrationState;
 
 /**
@@ -23,6 +24,11 @@ public final class CalibrationTally implements Serializable {
     long batches;
     /** Rejected rows by reason code. */
     TreeMap<String, Long> reasons = new TreeMap<>();
+    /**
+     * The float kernels the observing JVMs ran (quant-core picks them per JVM). Statistics are bit-identical across
+     * runs that used the same kernels; a mix means some executor lacked {@code --add-modules jdk.incubator.vector}.
+     */
+    TreeSet<String> kernels = new TreeSet<>();
 
     CalibrationTally(byte[] state) {
         this.state = state;
@@ -36,6 +42,7 @@ public final class CalibrationTally implements Serializable {
         rejected += o.rejected;
         batches += o.batches;
         o.reasons.forEach((k, v) -> reasons.merge(k, v, Long::sum));
+        kernels.addAll(o.kernels);
         return this;
     }
 

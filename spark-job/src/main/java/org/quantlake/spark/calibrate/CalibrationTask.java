@@ -6,6 +6,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.quantlake.core.ptq.CalibrationState;
+import org.quantlake.core.kernels.KernelProvider;
 import org.quantlake.core.ptq.Calibrator;
 import org.quantlake.spark.config.CalibrationSpec;
 import org.quantlake.spark.exec.ExecutorModels;
@@ -112,6 +113,7 @@ final class CalibrationTask implements FlatMapFunction<Iterator<Row>, Calibratio
                 if (batch.add(d.tensor())) observe();
             }
             if (!batch.isEmpty()) observe();
+            if (tally.batches > 0) tally.kernels.add(KernelProvider.floatKernels().name());
             done = true;
             tally.state = state.toBytes();
             return CalibrationRecord.of(tally);

@@ -52,7 +52,9 @@ ensure_build_files() {
   fi
   if [[ $stale == 1 ]]; then
     echo "resolving Spark's classpath with Maven..." >&2
-    run_maven generate-test-resources
+    # test-compile, not generate-test-resources: spark-job's tests use quant-core's test classes, which Maven's
+    # reactor resolves only once quant-core has reached test-compile.
+    run_maven test-compile
     # Maven leaves an unchanged file untouched; mark it fresh so the next run does not resolve again.
     touch "$CLASSPATH_FILE"
   fi

@@ -2,12 +2,28 @@ package org.quantlake.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.CharType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DayTimeIntervalType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.VarcharType;
+import org.apache.spark.sql.types.YearMonthIntervalType;
+import org.quantlake.spark.calibrate.CalibrationRecord;
+import org.quantlake.spark.calibrate.CalibrationTally;
+import org.quantlake.spark.rejects.RejectRecord;
+import org.quantlake.spark.score.PartitionTally;
+import org.quantlake.spark.score.ScoreRecord;
 
 /**
  * Registers with Kryo the classes quantlake's jobs move between driver and executors (task results, shuffles,
@@ -41,7 +57,45 @@ public final class QuantlakeKryoRegistrator implements KryoRegistrator {
             GenericRowWithSchema.class,
             Float[].class,
             ArrayType.class,
-            DataTypes.FloatType.getClass());  // Spark's FloatType$ singleton
+            DataTypes.FloatType.getClass(),  // Spark's FloatType$ singleton
+            // The jobs' task results and persisted records (treeAggregate also clones its zero value with Kryo).
+            CalibrationTally.class,         // calibration: per-task state bytes and counts, merged by treeAggregate
+            CalibrationRecord.class,        // calibration: a task's tally or one rejected row
+            RejectRecord.class,             // a rejected row (reason, id, source, partition values)
+            ScoreRecord.class,              // scoring: a prediction, flipped row, rejected row or partition tally
+            ScoreRecord.Kind.class,
+            PartitionTally.class,           // scoring: counts and drift of one data partition in one task
+            TreeMap.class,                  // rejected rows by reason, in both tallies
+            Object[].class,                 // output row values and partition values
+            String[].class,                 // top-k class names
+            java.sql.Date.class,            // date partition columns, as Spark hands them to Rows
+            java.time.LocalDate.class,      // the same with spark.sql.datetime.java8API.enabled
+            // Schemas in task results: reading a Parquet input's schema runs a job returning each file's StructType,
+            // so every column type of a user's data must be registered, not only the types our jobs use. Spark
+            // registers some of them itself; these are the rest (re-registering is harmless).
+            StructType.class,
+            StructField.class,
+            Metadata.class,
+            DataTypes.BinaryType.getClass(),
+            DataTypes.BooleanType.getClass(),
+            DataTypes.ByteType.getClass(),
+            DataTypes.ShortType.getClass(),
+            DataTypes.IntegerType.getClass(),
+            DataTypes.LongType.getClass(),
+            DataTypes.DoubleType.getClass(),
+            DataTypes.StringType.getClass(),
+            DataTypes.DateType.getClass(),
+            DataTypes.TimestampType.getClass(),
+            DataTypes.TimestampNTZType.getClass(),
+            DataTypes.CalendarIntervalType.getClass(),
+            DataTypes.NullType.getClass(),
+            DecimalType.class,
+            MapType.class,
+            CharType.class,
+            VarcharType.class,
+            DayTimeIntervalType.class,
+            YearMonthIntervalType.class,
+            TreeSet.class);                 // the float kernels of the calibrating JVMs, in calibration tallies
 
     @Override
     public void registerClasses(Kryo kryo) {

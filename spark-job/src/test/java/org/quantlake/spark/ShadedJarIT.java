@@ -31,7 +31,8 @@ class ShadedJarIT {
                     "org/quantlake/core/onnx/proto/Onnx$ModelProto.class",
                     "org/quantlake/shaded/protobuf/Message.class",
                     "org/quantlake/shaded/picocli/CommandLine.class",
-                    "org/quantlake/shaded/typesafe/config/Config.class")) {
+                    "org/quantlake/shaded/typesafe/config/Config.class",
+                    "reference.conf")) {
                 assertTrue(names.contains(expected), "missing " + expected);
             }
             for (String forbidden : List.of("com/google/protobuf/", "picocli/", "com/typesafe/", "org/apache/spark/",
@@ -74,6 +75,16 @@ class ShadedJarIT {
         Result bare = javaJar();
         assertEquals(2, bare.exit, bare.output);
         assertTrue(bare.output.contains("Usage: quantlake"), bare.output);
+
+        // Only cli.Launch touches Spark: every command's help, and option errors, work without it.
+        for (String command : List.of("calibrate", "convert", "score", "pipeline")) {
+            Result help = javaJar(command, "--help");
+            assertEquals(0, help.exit, help.output);
+            assertTrue(help.output.contains("Usage: quantlake " + command) && help.output.contains("--config=FILE"), help.output);
+        }
+        Result typo = javaJar("calibrate", "--set", "calibration.metod=kl");
+        assertEquals(2, typo.exit, typo.output);
+        assertTrue(typo.output.contains("did you mean 'calibration.method'?"), "reference.conf is in the jar: " + typo.output);
     }
 
     private record Result(int exit, String output) {

@@ -84,4 +84,25 @@ class SparkSmokeTest {
             before.forEach(Configurator::setLevel);
         }
     }
+
+    /**
+     * Reading a Parquet dataset's schema runs a Spark job whose task results hold each file's StructType: every
+     * column type users may have must be registered with Kryo, or the jobs could not even open such an input.
+     */
+    @Test
+    void parquetSchemasOfEveryCommonColumnTypeSurviveKryo() {
+        SparkSession spark = SparkTestSession.get();
+        String path = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "quantlake-tests", "all-types-"
+                + ProcessHandle.current().pid()).toString();
+        spark.range(0, 30, 1, 3).selectExpr("id", "cast(id as tinyint) b", "cast(id as smallint) s", "cast(id as int) i",
+                        "cast(id as float) f", "cast(id as double) d", "cast(id as decimal(12, 3)) dec", "cast(id as string) str",
+                        "cast(id as boolean) bool", "date_add(date'2024-01-01', cast(id as int)) dt", "timestamp_seconds(id) ts",
+                        "cast(timestamp_seconds(id) as timestamp_ntz) ntz", "unhex('00ff') bin", "array(cast(id as float)) arr",
+                        "map('k', id) m", "named_struct('x', id, 'y', cast(id as string)) st")
+                .write().mode("overwrite").parquet(path);
+        Dataset<Row> back = spark.read().parquet(path);
+        assertEquals(16, back.schema().fields().length);
+        assertEquals(30, back.count());
+        assertEquals(30, back.javaRDD().map((Function<Row, Long>) r -> r.getLong(0)).collect().size());
+    }
 }

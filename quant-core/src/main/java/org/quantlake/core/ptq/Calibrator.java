@@ -9,6 +9,7 @@ import org.quantlake.core.observe.HistogramObserver;
 import org.quantlake.core.observe.MeanMinMaxObserver;
 import org.quantlake.core.observe.MinMaxObserver;
 import org.quantlake.core.observe.Observer;
+import org.quantlake.core.tensor.FloatTensor;
 
 /**
  * Runs float forward passes with observers attached to every quantization point of a {@link QuantizationPlan}.
@@ -56,18 +57,47 @@ public final class Calibrator {
 
     /** Observes one batch of {@code batch} samples of the model's first input. */
     public void observe(CalibrationState state, float[] input, int batch) {
+        observe(state, input, batch, batch);
+    }
+
+    /**
+     * Runs a batch of {@code batch} samples but observes only its first {@code samples} (the rest is padding).
+     *
+     * <p>Why: the float engine's rounding can depend on the batch size (a GEMM whose rows are the batch takes a
+     * different kernel path for 1 row than for 8), so statistics are reproducible only when every sample is run at
+     * the same batch size. A caller that cuts data into batches by chance (a Spark partition's short last batch)
+     * keeps the batch size fixed by padding and passes the real count here. Each observed value must then carry the
+     * batch as its dim 0 (true of CNN activations); otherwise this throws {@link IllegalStateException} naming it.
+     * {@code samples == batch} is {@link #observe(CalibrationState, float[], int)}.
+     */
+    public void observe(CalibrationState state, float[] input, int batch, int samples) {
+        if (samples < 1 || samples > batch) {
+            throw new IllegalArgumentException("samples must be in [1, " + batch + "], got " + samples);
+        }
         InferenceSession s = sessions.get();
         s.setObserver((name, t) -> {
             QuantizationPlan.Group g = plan.groupOf(name);
             if (g == null) return;
             Observer o = state.observer(g.id());
-            if (o != null) o.observe(t);
+            if (o != null) o.observe(samples == batch ? t : leading(name, t, batch, samples));
         });
         try {
             s.run(input, batch);
         } finally {
             s.setObserver(null);
         }
-        state.addSamples(batch);
+        state.addSamples(samples);
+    }
+
+    /** The first {@code samples} dim-0 slices of a value computed for a batch of {@code batch}. */
+    private static FloatTensor leading(String name, FloatTensor t, int batch, int samples) {
+        if (t.rank() == 0 || t.dim(0) != batch) {
+            throw new IllegalStateException("value '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + ", whose dim 0 is not the batch (" + batch + "): a padded batch cannot be observed; use a batch"
+                    + " size of 1");
+        }
+        int[] shape = t.shape();
+        shape[0] = samples;
+        return new FloatTensor(t.data(), t.offset(), shape);
     }
 }

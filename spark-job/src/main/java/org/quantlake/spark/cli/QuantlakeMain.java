@@ -9,13 +9,17 @@ import picocli.CommandLine.Spec;
 /**
  * The entry point of the shaded jar ({@code Main-Class}), run by spark-submit or {@code java -jar}.
  *
- * <p>It must not touch Spark classes itself: {@code java -jar quantlake-spark-job.jar --version} runs without
- * Spark on the classpath. The jobs (calibrate, convert, score) will be sub-commands.
+ * <p>It must not touch Spark classes itself: {@code java -jar quantlake-spark-job.jar --version} (and every
+ * command's {@code --help}) runs without Spark on the classpath; only {@link Launch} does.
  */
 @Command(name = "quantlake",
         mixinStandardHelpOptions = true,
         versionProvider = QuantlakeVersion.class,
-        description = "Post-training int8 quantization of ONNX CNNs as Apache Spark jobs.")
+        description = "Post-training int8 quantization of ONNX CNNs as Apache Spark jobs.",
+        subcommands = {CalibrateCommand.class, ConvertCommand.class, ScoreCommand.class, PipelineCommand.class},
+        footer = {"", "Job options: --config FILE and --set KEY=VALUE (see spark-job's reference.conf);"
+                + " Spark settings: spark-submit --conf spark.*.",
+                "Exit codes: 0 ok, 1 job failed, 2 bad options/model/input schema, 3 too many rejected rows."})
 public final class QuantlakeMain implements Callable<Integer> {
 
     @Spec

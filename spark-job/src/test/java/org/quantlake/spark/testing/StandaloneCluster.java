@@ -173,7 +173,9 @@ public final class StandaloneCluster implements AutoCloseable {
     public synchronized Process sparkSubmit(String name, List<String> args) throws IOException {
         List<String> submit = new ArrayList<>(List.of("--master", masterUrl,
                 "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.executor.extraJavaOptions=" + QUICK_JIT + " -Djava.io.tmpdir=" + tmpDir()));
+                // The Vector API module: executors must run the same float kernels as the local-mode reference.
+                "--conf", "spark.executor.extraJavaOptions=" + QUICK_JIT + " --add-modules=jdk.incubator.vector"
+                        + " -Djava.io.tmpdir=" + tmpDir()));
         submit.addAll(args);
         return launch(name, DRIVER_HEAP, "org.apache.spark.deploy.SparkSubmit", List.of(), submit);
     }

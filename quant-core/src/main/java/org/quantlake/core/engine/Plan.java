@@ -75,16 +75,23 @@ public final class Plan {
     }
 
     void run(Arena a, ValueObserver observer) {
+        run(a, observer, null);
+    }
+
+    /** Runs the steps; when {@code nanos} is given, adds each step's wall time to its node's entry. */
+    void run(Arena a, ValueObserver observer, Map<String, Long> nanos) {
         if (observer != null) {
             for (String in : inputs) report(a, observer, in);
         }
         for (Entry e : entries) {
             if (e.step != null) {
+                long t0 = nanos == null ? 0 : System.nanoTime();
                 try {
                     e.step.run(a);
                 } catch (RuntimeException ex) {
                     throw new IllegalStateException("node '" + e.node + "' failed: " + ex, ex);
                 }
+                if (nanos != null) nanos.merge(e.node, System.nanoTime() - t0, Long::sum);
             }
             if (observer != null) for (String v : e.reported) report(a, observer, v);
         }

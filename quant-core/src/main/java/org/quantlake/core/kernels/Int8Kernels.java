@@ -35,4 +35,23 @@ public interface Int8Kernels {
     /** As {@link #requantizeRows} with one multiplier and offset per column (Gemm: per output feature). */
     void requantizeCols(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp, int lo, int hi,
                         byte[] y, int yOff);
+
+    /**
+     * Prepares a convolution layer once per model: weights {@code [outChannels][channels / group][kh][kw]} int8,
+     * {@code bias[outChannels]} int32, {@code mult[outChannels]} (the rule's float32 multipliers). Depthwise layers
+     * ({@link Int8ConvSpec#depthwise}) compute {@code bias + sum w * (x - xZp)} over the in-bounds taps; all others
+     * {@code W x im2col(x)} with the padding read as {@code xZp}, plus {@link Int8ConvSpec#offsets}: the same sums.
+     * The default composes this object's own {@link #gemmS8U8} and {@link #requantizeRows}.
+     */
+    default Int8Conv prepareConv(Int8ConvSpec spec, byte[] weights, int[] bias, float[] mult) {
+        return new GemmInt8Conv(this, spec, weights, bias, mult);
+    }
+
+    /**
+     * Prepares a Gemm layer once per model: weights {@code [k][n]} int8 row-major, {@code bias[n]} int32 and
+     * {@code mult[n]}. The default composes {@link #gemmU8S8} and {@link #requantizeCols}.
+     */
+    default Int8Linear prepareLinear(Int8LinearSpec spec, byte[] weightsKN, int[] bias, float[] mult) {
+        return new GemmInt8Linear(this, spec, weightsKN, bias, mult);
+    }
 }

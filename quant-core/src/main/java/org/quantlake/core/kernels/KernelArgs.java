@@ -115,4 +115,63 @@ final class KernelArgs {
             throw new IllegalArgumentException("uint8 zero point must be in [0, 255], got " + zp);
         }
     }
+
+    /** Checks a {@link Int8Kernels#prepareConv} call: array lengths match the spec. */
+    static void checkConvWeights(Int8ConvSpec spec, byte[] weights, int[] bias, float[] mult) {
+        Objects.requireNonNull(spec, "spec");
+        checkLength("weights", Objects.requireNonNull(weights, "weights").length,
+                (long) spec.outChannels() * spec.k());
+        checkLength("bias", Objects.requireNonNull(bias, "bias").length, spec.outChannels());
+        checkLength("mult", Objects.requireNonNull(mult, "mult").length, spec.outChannels());
+    }
+
+    /** Checks an {@link Int8Conv#run} call: images >= 0, in-bounds input and output, enough scratch. */
+    static void checkConvRun(Int8ConvSpec spec, byte[] x, int xOff, int images, byte[] y, int yOff, byte[] sb,
+                             int sbNeed, int[] si, int siNeed) {
+        if (images < 0) {
+            throw new IllegalArgumentException("negative image count " + images);
+        }
+        checkSpan("x", Objects.requireNonNull(x, "x").length, xOff, spec.inputBytes(images));
+        checkSpan("y", Objects.requireNonNull(y, "y").length, yOff, spec.outputBytes(images));
+        checkScratch(sb == null ? 0 : sb.length, sbNeed, si == null ? 0 : si.length, siNeed);
+    }
+
+    /** Checks a {@link Int8Kernels#prepareLinear} call: array lengths match the spec. */
+    static void checkLinearWeights(Int8LinearSpec spec, byte[] weightsKN, int[] bias, float[] mult) {
+        Objects.requireNonNull(spec, "spec");
+        checkLength("weights", Objects.requireNonNull(weightsKN, "weights").length, (long) spec.k() * spec.n());
+        checkLength("bias", Objects.requireNonNull(bias, "bias").length, spec.n());
+        checkLength("mult", Objects.requireNonNull(mult, "mult").length, spec.n());
+    }
+
+    /** Checks an {@link Int8Linear#run} call. */
+    static void checkLinearRun(Int8LinearSpec spec, int m, byte[] a, int aOff, byte[] y, int yOff, byte[] sb,
+                               int sbNeed, int[] si, int siNeed) {
+        if (m < 0) {
+            throw new IllegalArgumentException("negative row count " + m);
+        }
+        checkSpan("a", Objects.requireNonNull(a, "a").length, aOff, Math.multiplyExact(m, spec.k()));
+        checkSpan("y", Objects.requireNonNull(y, "y").length, yOff, Math.multiplyExact(m, spec.n()));
+        checkScratch(sb == null ? 0 : sb.length, sbNeed, si == null ? 0 : si.length, siNeed);
+    }
+
+    private static void checkLength(String name, int length, long want) {
+        if (length != want) {
+            throw new IllegalArgumentException(name + " has " + length + " values, the spec needs " + want);
+        }
+    }
+
+    private static void checkSpan(String name, int length, int off, int size) {
+        if (off < 0 || (long) off + size > length) {
+            throw new IndexOutOfBoundsException(name + ": " + size + " values at offset " + off + ", array length "
+                    + length);
+        }
+    }
+
+    private static void checkScratch(int bytes, int bytesNeed, int ints, int intsNeed) {
+        if (bytes < bytesNeed || ints < intsNeed) {
+            throw new IllegalArgumentException("scratch too small: " + bytes + " bytes and " + ints + " ints, need "
+                    + bytesNeed + " and " + intsNeed);
+        }
+    }
 }

@@ -3,6 +3,8 @@ package org.quantlake.core.ops;
 import org.quantlake.core.engine.Step;
 import org.quantlake.core.graph.ElemType;
 import org.quantlake.core.kernels.Int8Kernels;
+import org.quantlake.core.kernels.Int8Linear;
+import org.quantlake.core.kernels.Int8LinearSpec;
 import org.quantlake.core.quant.Requantizer;
 
 /**
@@ -29,8 +31,6 @@ final class QGemm extends OpDef {
         return new int[][] {out};
     }
 
-    private record Prepared(byte[] bKN, int[] offset, float[] mult) {}
-
     @Override
     public Step compile(OpContext c) {
         int[] a = c.inShape(0);
@@ -41,37 +41,30 @@ final class QGemm extends OpDef {
         int k = a[a.length - 1];
         int n = tb ? b[0] : b[1];
         float aScale = QAttrs.f(node, QAttrs.X_SCALE);
-        int aZp = QAttrs.i(node, QAttrs.X_ZP);
         float yScale = QAttrs.f(node, QAttrs.Y_SCALE);
-        int yZp = QAttrs.i(node, QAttrs.Y_ZP);
-        int lo = QAttrs.lo(node);
-        int hi = QAttrs.hi(node);
         float[] wScales = node.attrFloats(QAttrs.W_SCALES, null);
-        Prepared p = c.prepared("q", () -> {
+        Int8LinearSpec spec = new Int8LinearSpec(k, n, QAttrs.i(node, QAttrs.X_ZP), QAttrs.i(node, QAttrs.Y_ZP),
+                QAttrs.lo(node), QAttrs.hi(node));
+        Int8Kernels kern = c.int8Kernels();
+        Int8Linear linear = c.prepared("q" + spec, () -> {
             byte[] raw = c.requireConst(1, "weights").bytes();
             byte[] kn = new byte[k * n];
             for (int kk = 0; kk < k; kk++) {
                 for (int j = 0; j < n; j++) kn[kk * n + j] = tb ? raw[j * k + kk] : raw[kk * n + j];
             }
             int[] bias = c.hasInput(2) ? c.requireConst(2, "bias").ints() : new int[n];
-            int[] offset = new int[n];
+            int[] fullBias = new int[n];
             float[] mult = new float[n];
             for (int j = 0; j < n; j++) {
-                int sum = 0;
-                for (int kk = 0; kk < k; kk++) sum += kn[kk * n + j];
-                offset[j] = bias[bias.length == 1 ? 0 : j] - aZp * sum;
+                fullBias[j] = bias[bias.length == 1 ? 0 : j];
                 mult[j] = Requantizer.multiplier(aScale, wScales[wScales.length == 1 ? 0 : j], yScale);
             }
-            return new Prepared(kn, offset, mult);
+            return kern.prepareLinear(spec, kn, fullBias, mult);
         });
         int as = c.inSlot(0);
         int ys = c.outSlot(0);
-        int accSlot = c.intScratch(0, m * n);
-        Int8Kernels kern = c.int8Kernels();
-        return x -> {
-            int[] acc = x.i(accSlot);
-            kern.gemmU8S8(m, n, k, x.b(as), 0, k, p.bKN, 0, n, acc, 0, n);
-            kern.requantizeCols(acc, 0, m, n, p.offset, p.mult, yZp, lo, hi, x.b(ys), 0);
-        };
+        int byteScratch = c.byteScratch(0, linear.scratchBytes(m));
+        int intScratch = c.intScratch(0, linear.scratchInts(m));
+        return x -> linear.run(m, x.b(as), 0, x.b(ys), 0, x.b(byteScratch), x.i(intScratch));
     }
 }

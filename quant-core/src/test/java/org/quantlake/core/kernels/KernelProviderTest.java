@@ -1,18 +1,22 @@
 package org.quantlake.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The selection rule through {@link KernelProvider#select}, which takes "module present" and the loader as
- * parameters, so the fallback and failure branches run here without restarting the JVM.
+ * The selection rule through {@link KernelProvider#select} and {@link KernelProvider#nativeAt}, which take "module
+ * present", the loaders and the available native levels as parameters, so the fallback and failure branches run
+ * here without restarting the JVM.
  */
 class KernelProviderTest {
 
@@ -30,65 +34,146 @@ class KernelProviderTest {
         }
     }
 
+    /** A native loader for a machine without the native kernels. */
+    private static final Supplier<Int8Kernels> NO_NATIVE = () -> {
+        throw new UnsupportedOperationException("no library for plan9/mips");
+    };
+
+    /** A native loader that works, counting its calls. */
+    private static final class NativeLoader implements Supplier<Int8Kernels> {
+        final AtomicInteger calls = new AtomicInteger();
+        final Int8Kernels fake = new FakeInt8Kernels();
+
+        @Override
+        public Int8Kernels get() {
+            calls.incrementAndGet();
+            return fake;
+        }
+    }
+
     @Test
-    void autoUsesPanamaWhenTheModuleIsPresent() {
-        CountingLoader loader = new CountingLoader();
-        KernelProvider.Selection s = KernelProvider.select(null, true, loader);
-        assertSame(loader.fake, s.kernels());
+    void autoPrefersNativeInt8WithTheVectorApiFloats() {
+        CountingLoader panama = new CountingLoader();
+        NativeLoader nat = new NativeLoader();
+        KernelProvider.Selection s = KernelProvider.select(null, true, panama, nat);
+        assertSame(panama.fake.floats(), s.kernels().floats());
+        assertSame(nat.fake, s.kernels().int8());
         assertEquals(Optional.empty(), s.warning());
+    }
+
+    @Test
+    void autoUsesPanamaWhenNativeCannotRunAndSaysWhyInOneLine() {
+        CountingLoader loader = new CountingLoader();
+        KernelProvider.Selection s = KernelProvider.select(null, true, loader, NO_NATIVE);
+        assertSame(loader.fake, s.kernels());
+        String w = s.warning().orElseThrow();
+        assertTrue(w.contains("plan9/mips") && w.contains("Vector API int8"), w);
+        assertFalse(w.contains("\n"), w);
         assertEquals(1, loader.calls.get());
     }
 
     @Test
-    void autoFallsBackWithOneWarningNamingTheFlag() {
+    void autoFallsBackToJavaWithOneWarningNamingTheFlagAndTheNativeReason() {
         CountingLoader loader = new CountingLoader();
-        KernelProvider.Selection s = KernelProvider.select("auto", false, loader);
+        KernelProvider.Selection s = KernelProvider.select("auto", false, loader, NO_NATIVE);
         assertSame(KernelProvider.JAVA, s.kernels());
-        assertTrue(s.warning().orElseThrow().contains(FLAG), s.warning().get());
+        String w = s.warning().orElseThrow();
+        assertTrue(w.contains(FLAG) && w.contains("plan9/mips"), w);
         assertEquals(0, loader.calls.get(), "must not touch the Vector API classes without the module");
+    }
+
+    @Test
+    void autoWithNativeButNoVectorModuleUsesJavaFloatsAndWarnsAboutTheModule() {
+        NativeLoader nat = new NativeLoader();
+        KernelProvider.Selection s = KernelProvider.select("auto", false, new CountingLoader(), nat);
+        assertSame(KernelProvider.JAVA.floats(), s.kernels().floats());
+        assertSame(nat.fake, s.kernels().int8());
+        assertTrue(s.warning().orElseThrow().contains(FLAG), s.warning().get());
     }
 
     @Test
     void autoFallsBackWhenTheKernelsRefuseThisHardware() {
         KernelProvider.Selection s = KernelProvider.select("", true, () -> {
             throw new UnsupportedOperationException("2 lanes");
-        });
+        }, NO_NATIVE);
         assertSame(KernelProvider.JAVA, s.kernels());
         assertTrue(s.warning().orElseThrow().contains("2 lanes"), s.warning().get());
     }
 
     @Test
-    void forcedJavaNeverLoadsPanamaAndDoesNotWarn() {
+    void forcedJavaNeverLoadsPanamaOrNativeAndDoesNotWarn() {
         for (boolean present : new boolean[] {true, false}) {
             CountingLoader loader = new CountingLoader();
-            KernelProvider.Selection s = KernelProvider.select(" Java ", present, loader);
+            NativeLoader nat = new NativeLoader();
+            KernelProvider.Selection s = KernelProvider.select(" Java ", present, loader, nat);
             assertSame(KernelProvider.JAVA, s.kernels());
             assertEquals(Optional.empty(), s.warning());
             assertEquals(0, loader.calls.get());
+            assertEquals(0, nat.calls.get());
         }
     }
 
     @Test
     void forcedPanamaLoadsItOrFailsClearly() {
         CountingLoader loader = new CountingLoader();
-        assertSame(loader.fake, KernelProvider.select("PANAMA", true, loader).kernels());
+        NativeLoader nat = new NativeLoader();
+        assertSame(loader.fake, KernelProvider.select("PANAMA", true, loader, nat).kernels());
+        assertEquals(0, nat.calls.get());
 
         IllegalStateException noModule = assertThrows(IllegalStateException.class,
-                () -> KernelProvider.select("panama", false, loader));
+                () -> KernelProvider.select("panama", false, loader, nat));
         assertTrue(noModule.getMessage().contains(FLAG), noModule.getMessage());
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> KernelProvider.select("panama", true, () -> {
                     throw new NoClassDefFoundError("jdk/incubator/vector/FloatVector");
-                }));
+                }, nat));
         assertTrue(refused.getMessage().contains("FloatVector"), refused.getMessage());
+    }
+
+    @Test
+    void forcedNativeLoadsItOrFailsClearly() {
+        NativeLoader nat = new NativeLoader();
+        CountingLoader panama = new CountingLoader();
+        KernelProvider.Selection s = KernelProvider.select("native", true, panama, nat);
+        assertSame(nat.fake, s.kernels().int8());
+        assertSame(panama.fake.floats(), s.kernels().floats());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> KernelProvider.select("NATIVE", true, panama, NO_NATIVE));
+        assertTrue(e.getMessage().contains("plan9/mips") && e.getMessage().contains("native"), e.getMessage());
     }
 
     @Test
     void unknownValuesAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KernelProvider.select("simd", true, new CountingLoader()));
-        assertTrue(e.getMessage().contains("java, panama, auto"), e.getMessage());
+                () -> KernelProvider.select("simd", true, new CountingLoader(), new NativeLoader()));
+        assertTrue(e.getMessage().contains("java, panama, native, auto"), e.getMessage());
+    }
+
+    @Test
+    void theNativeLevelIsTheBestAvailableUnlessForced() {
+        List<NativeLevel> all = List.of(NativeLevel.AVX512_VNNI, NativeLevel.AVX_VNNI, NativeLevel.AVX2);
+        List<NativeLevel> asked = new ArrayList<>();
+        java.util.function.Function<NativeLevel, Int8Kernels> make = l -> {
+            asked.add(l);
+            return new FakeInt8Kernels();
+        };
+        KernelProvider.nativeAt(null, all, Optional.empty(), make);
+        KernelProvider.nativeAt("auto", List.of(NativeLevel.AVX2), Optional.empty(), make);
+        KernelProvider.nativeAt(" AVXVNNI ", all, Optional.empty(), make);
+        assertEquals(List.of(NativeLevel.AVX512_VNNI, NativeLevel.AVX2, NativeLevel.AVX_VNNI), asked);
+
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> KernelProvider.nativeAt("avx512vnni", List.of(NativeLevel.AVX2), Optional.empty(), make));
+        assertTrue(missing.getMessage().contains(KernelProvider.LEVEL_PROPERTY + "=avx512vnni")
+                && missing.getMessage().contains("avx2"), missing.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> KernelProvider.nativeAt("amx", all, Optional.empty(), make));
+        assertTrue(unknown.getMessage().contains("avx512vnni, avxvnni, avx2"), unknown.getMessage());
+        UnsupportedOperationException none = assertThrows(UnsupportedOperationException.class,
+                () -> KernelProvider.nativeAt(null, List.of(), Optional.of("no gcc at build time"), make));
+        assertTrue(none.getMessage().contains("no gcc"), none.getMessage());
     }
 
     @Test
@@ -117,11 +202,20 @@ class KernelProviderTest {
     }
 
     @Test
-    void int8KernelsComeFromTheSameChoiceAsTheFloatKernels() {
+    void int8KernelsAreTheBestNativeLevelOrComeFromTheFloatFamily() {
         Int8Kernels chosen = KernelProvider.int8Kernels();
         assertSame(chosen, KernelProvider.int8Kernels());
-        boolean java = KernelProvider.floatKernels() == KernelProvider.javaKernels();
-        Int8Kernels expected = java ? KernelProvider.javaInt8Kernels() : KernelProvider.panamaInt8Kernels().get();
+        String forced = System.getProperty(KernelProvider.PROPERTY, "auto");
+        List<NativeLevel> levels = KernelProvider.nativeLevels();
+        Int8Kernels expected;
+        if (!forced.equals("java") && !forced.equals("panama") && !levels.isEmpty()) {
+            String level = System.getProperty(KernelProvider.LEVEL_PROPERTY, "auto");
+            NativeLevel l = level.equals("auto") ? levels.get(0) : NativeLevel.parse(level);
+            expected = KernelProvider.nativeInt8Kernels(l).orElseThrow();
+        } else {
+            boolean java = KernelProvider.floatKernels() == KernelProvider.javaKernels();
+            expected = java ? KernelProvider.javaInt8Kernels() : KernelProvider.panamaInt8Kernels().get();
+        }
         assertSame(expected, chosen);
     }
 

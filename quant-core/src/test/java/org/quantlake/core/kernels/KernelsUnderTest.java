@@ -34,7 +34,42 @@ final class KernelsUnderTest {
             assertTrue(KernelProvider.panamaInt8Kernels().isPresent(), "Vector API module present, no int8 kernels");
             out.add(KernelProvider.panamaInt8Kernels().get());
         }
+        out.addAll(nativeInt8());
         return out;
+    }
+
+    /**
+     * The native kernels at every dispatch level this CPU runs. When the build put the library into the classes it
+     * must load (a failure is a bug, not a skip); without it (no gcc at build time, other platforms) there are none
+     * and the reason is printed once.
+     */
+    static List<Int8Kernels> nativeInt8() {
+        List<Int8Kernels> out = new ArrayList<>();
+        if (NativeLibrary.class.getResource(NativeLibrary.RESOURCE) != null) {
+            String reason = KernelProvider.nativeUnavailableReason().orElse("");
+            assertTrue(reason.isEmpty() || reason.contains("lacks AVX2"), "native library built but not usable: "
+                    + reason);
+        } else {
+            NativeSkip.once();
+        }
+        for (NativeLevel level : KernelProvider.nativeLevels()) {
+            out.add(KernelProvider.nativeInt8Kernels(level).orElseThrow());
+        }
+        return out;
+    }
+
+    static Stream<Int8Kernels> streamNativeInt8() {
+        return nativeInt8().stream();
+    }
+
+    /** Prints why the native level is not tested, once per JVM. */
+    private static final class NativeSkip {
+        static {
+            System.out.println("[native kernels not tested] " + KernelProvider.nativeUnavailableReason().orElse("?"));
+        }
+
+        static void once() {
+        }
     }
 
     static Stream<Int8Kernels> streamInt8() {

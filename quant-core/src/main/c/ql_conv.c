@@ -1,0 +1,258 @@
+/*
+ * QConv layers: weights packed once (per group, broadcast panels), then per call an implicit im2col that packs
+ * a chunk of output columns straight into vector panels, the level's tiles over the whole depth k, and the
+ * requantization fused into each tile's epilogue: no int32 matrix and no im2col matrix ever reach memory.
+ *
+ * Columns are global across the images of a call (column n = image n / HW, pixel n % HW), so small late layers
+ * (7 x 7 = 49 pixels) still fill whole tiles at batch 32; a tile whose columns cross an image boundary or the end
+ * goes through a small buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "ql_conv_impl.h"
+#include "ql_pack.h"
+#include "ql_requant.h"
+
+/* Bytes of packed activations per chunk: inside L2 (2 MiB on the machines measured) next to the weights panel. */
+#define CHUNK_BYTES (512 * 1024)
+/* Columns per chunk at most, so thin layers (k = 16) still get several chunks' worth of reuse of the weights. */
+#define CHUNK_COLS_MAX 8192
+
+ql_conv *ql_conv_new(const ql_ops *ops, const ql_conv_spec *s, const int8_t *w, const int32_t *offset,
+                     const float *mult) {
+    ql_conv *cv = calloc(1, sizeof *cv);
+    if (cv == NULL) {
+        return NULL;
+    }
+    cv->ops = ops;
+    cv->s = *s;
+    cv->cg = s->c / s->group;
+    cv->mg = s->m / s->group;
+    cv->k = cv->cg * s->kh * s->kw;
+    cv->kg = ql_kgroups(ops, cv->k);
+    cv->finite = ql_all_finite(mult, s->m);
+    cv->depthwise = s->group == s->c && s->m == s->c && s->group > 1;
+    cv->offset = malloc(sizeof(int32_t) * (size_t) s->m);
+    cv->mult = malloc(sizeof(float) * (size_t) s->m);
+    if (cv->offset == NULL || cv->mult == NULL) {
+        ql_conv_free(cv);
+        return NULL;
+    }
+    memcpy(cv->offset, offset, sizeof(int32_t) * (size_t) s->m);
+    memcpy(cv->mult, mult, sizeof(float) * (size_t) s->m);
+    size_t wbytes = (size_t) s->m * (size_t) cv->k;
+    if (cv->depthwise) {
+        cv->dw = malloc(wbytes);
+        if (cv->dw == NULL) {
+            ql_conv_free(cv);
+            return NULL;
+        }
+        memcpy(cv->dw, w, wbytes);
+        return cv;
+    }
+    cv->a_group_bytes = ql_bcast_bytes(ops, cv->mg, cv->k);
+    cv->a = aligned_alloc(QL_ALIGN, ql_round_up(cv->a_group_bytes * (size_t) s->group, QL_ALIGN));
+    if (cv->a == NULL) {
+        ql_conv_free(cv);
+        return NULL;
+    }
+    for (int g = 0; g < s->group; g++) {
+        ql_pack_bcast(ops, cv->mg, cv->k, (const uint8_t *) w + (size_t) g * cv->mg * cv->k, (size_t) cv->k, 1,
+                      cv->a + (size_t) g * cv->a_group_bytes);
+    }
+    size_t per_col = (size_t) cv->kg * 4;
+    size_t cols = CHUNK_BYTES / per_col / (size_t) ops->nr * (size_t) ops->nr;
+    if (cols < (size_t) ops->nr) {
+        cols = (size_t) ops->nr;
+    }
+    if (cols > CHUNK_COLS_MAX) {
+        cols = CHUNK_COLS_MAX;
+    }
+    cv->chunk_cols = (int) cols;
+    return cv;
+}
+
+void ql_conv_free(ql_conv *cv) {
+    if (cv == NULL) {
+        return;
+    }
+    free(cv->a);
+    free(cv->dw);
+    free(cv->offset);
+    free(cv->mult);
+    free(cv);
+}
+
+/* Chunk columns for a call: never more than the call's columns, rounded up to whole panels. */
+static int chunk_cols(const ql_conv *cv, long columns) {
+    long nr = cv->ops->nr, padded = (columns + nr - 1) / nr * nr;
+    return (int) (padded < cv->chunk_cols ? padded : cv->chunk_cols);
+}
+
+size_t ql_conv_scratch(const ql_conv *cv, int images) {
+    if (cv->depthwise) {
+        return ql_dw_scratch(cv, images);
+    }
+    const ql_ops *ops = cv->ops;
+    size_t nc = (size_t) chunk_cols(cv, (long) images * cv->s.oh * cv->s.ow);
+    size_t b = (size_t) cv->kg * 4 * nc;                   /* packed chunk */
+    size_t rows = 5 * nc;                                  /* up to 4 assembled rows and a zero row */
+    size_t tile = (size_t) ops->mr * (size_t) ops->nr * 4; /* one tile of int32 (or bytes) */
+    return 4 * QL_ALIGN + b + rows + tile;
+}
+
+/* ---- the implicit im2col: one row of the column matrix for the chunk's columns ---- */
+
+typedef struct {
+    const ql_conv *cv;
+    const uint8_t *x;   /* the group's first input channel of image 0 */
+    size_t image_stride;
+    long n0;            /* first global column of the chunk */
+    int nc, ncp;        /* columns, and columns rounded up to whole panels */
+} im2col_ctx;
+
+static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
+    const im2col_ctx *ctx = vctx;
+    const ql_conv_spec *s = &ctx->cv->s;
+    int khw = s->kh * s->kw, ci = r / khw, i = r / s->kw % s->kh, j = r % s->kw;
+    long hw = (long) s->oh * s->ow, ihw = (long) s->ih * s->iw;
+    uint8_t zp = (uint8_t) s->xzp;
+    int pointwise = khw == 1 && s->sh == 1 && s->sw == 1 && s->pt == 0 && s->pl == 0 && s->oh == s->ih
+                    && s->ow == s->iw;
+    long n = ctx->n0, end = ctx->n0 + ctx->nc;
+    if (pointwise && n / hw == (n + ctx->ncp - 1) / hw) {
+        /* The whole padded chunk lies inside one channel plane: read it in place. */
+        return ctx->x + (size_t) (n / hw) * ctx->image_stride + (size_t) ci * (size_t) ihw + (size_t) (n % hw);
+    }
+    uint8_t *d = tmp;
+    int col_shift = j * s->dw - s->pl;
+    /* Output columns whose input column lies inside [0, iw). */
+    int ow_lo = col_shift >= 0 ? 0 : (-col_shift + s->sw - 1) / s->sw;
+    int ow_hi = (s->iw - col_shift + s->sw - 1) / s->sw;
+    if (ow_lo > s->ow) ow_lo = s->ow;
+    if (ow_hi > s->ow) ow_hi = s->ow;
+    if (ow_hi < ow_lo) ow_hi = ow_lo;
+    while (n < end) {
+        long img = n / hw, p = n % hw;
+        const uint8_t *plane = ctx->x + (size_t) img * ctx->image_stride + (size_t) ci * (size_t) ihw;
+        if (pointwise) {
+            long len = hw - p < end - n ? hw - p : end - n;
+            memcpy(d, plane + p, (size_t) len);
+            d += len;
+            n += len;
+            continue;
+        }
+        int oh = (int) (p / s->ow), ow = (int) (p % s->ow);
+        int len = s->ow - ow < end - n ? s->ow - ow : (int) (end - n);
+        int ih = oh * s->sh - s->pt + i * s->dh;
+        if (ih < 0 || ih >= s->ih) {
+            memset(d, zp, (size_t) len);
+        } else {
+            const uint8_t *in = plane + (size_t) ih * s->iw;
+            /* [first, last) are the run's columns that read real input; the rest read padding. */
+            int e = ow + len, first = ow < ow_lo ? ow_lo : ow, last = e < ow_hi ? e : ow_hi;
+            if (first > e) first = e;
+            if (last < first) last = first;
+            memset(d, zp, (size_t) (first - ow));
+            if (s->sw == 1) {
+                memcpy(d + (first - ow), in + first + col_shift, (size_t) (last - first));
+            } else {
+                for (int q = first; q < last; q++) {
+                    d[q - ow] = in[(long) q * s->sw + col_shift];
+                }
+            }
+            memset(d + (last - ow), zp, (size_t) (e - last));
+        }
+        d += len;
+        n += len;
+    }
+    memset(d, zp, (size_t) (ctx->ncp - ctx->nc));
+    return tmp;
+}
+
+/* ---- output ---- */
+
+/* Writes `cols` bytes of one channel's tile row, starting at global column n, into y, across image ends. */
+static void scatter_row(const ql_conv *cv, uint8_t *y, int ch, long n, const uint8_t *src, int cols) {
+    long hw = (long) cv->s.oh * cv->s.ow;
+    while (cols > 0) {
+        long img = n / hw, p = n % hw;
+        int len = hw - p < cols ? (int) (hw - p) : cols;
+        memcpy(y + ((size_t) img * cv->s.m + (size_t) ch) * (size_t) hw + (size_t) p, src, (size_t) len);
+        src += len;
+        n += len;
+        cols -= len;
+    }
+}
+
+/* One tile (rows channels from ch, columns from global column n, `cols` valid) of a chunk. */
+static void tile(const ql_conv *cv, const uint8_t *a, const uint8_t *b, int rows, int ch, long n, int cols,
+                 uint8_t *y, uint8_t *buf) {
+    const ql_ops *ops = cv->ops;
+    const ql_conv_spec *s = &cv->s;
+    long hw = (long) s->oh * s->ow;
+    ql_rq rq = {s->yzp, s->lo, s->hi};
+    if (!cv->finite) {
+        /* A non-finite multiplier: int32 tile, then the scalar rule with Java's NaN semantics. */
+        int32_t *acc = (int32_t *) buf;
+        uint8_t row[256];
+        ops->tile_s8u8_i32(cv->kg, a, b, rows, acc, (size_t) ops->nr, cols);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = ql_requant1(ql_wrap_add(acc[r * ops->nr + j], cv->offset[ch + r]), cv->mult[ch + r], &rq);
+            }
+            scatter_row(cv, y, ch + r, n, row, cols);
+        }
+        return;
+    }
+    long p = n % hw;
+    if (cols == ops->nr && p + cols <= hw) {
+        uint8_t *dst = y + ((size_t) (n / hw) * s->m + (size_t) ch) * (size_t) hw + (size_t) p;
+        ops->tile_s8u8_rq(cv->kg, a, b, rows, cv->offset + ch, cv->mult + ch, &rq, dst, (size_t) hw);
+        return;
+    }
+    ops->tile_s8u8_rq(cv->kg, a, b, rows, cv->offset + ch, cv->mult + ch, &rq, buf, (size_t) ops->nr);
+    for (int r = 0; r < rows; r++) {
+        scatter_row(cv, y, ch + r, n, buf + (size_t) r * ops->nr, cols);
+    }
+}
+
+void ql_conv_run(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, uint8_t *scratch) {
+    if (cv->depthwise) {
+        ql_dw_run(cv, x, images, y, scratch);
+        return;
+    }
+    const ql_ops *ops = cv->ops;
+    const ql_conv_spec *s = &cv->s;
+    long columns = (long) images * s->oh * s->ow;
+    int nc_max = chunk_cols(cv, columns);
+    uint8_t *bpack = ql_align(scratch);
+    uint8_t *rows = ql_align(bpack + (size_t) cv->kg * 4 * (size_t) nc_max);
+    uint8_t *zero = rows + 4 * (size_t) nc_max;
+    uint8_t *buf = ql_align(zero + nc_max);
+    memset(zero, 0, (size_t) nc_max);
+    size_t panel_bytes = (size_t) cv->kg * (size_t) ops->nr * 4;
+    size_t apanel_bytes = (size_t) cv->kg * (size_t) ops->mr * 4;
+    for (int g = 0; g < s->group; g++) {
+        const uint8_t *ag = cv->a + (size_t) g * cv->a_group_bytes;
+        im2col_ctx ctx = {cv, x + (size_t) g * cv->cg * s->ih * s->iw, (size_t) s->c * s->ih * s->iw, 0, 0, 0};
+        for (long n0 = 0; n0 < columns; n0 += nc_max) {
+            int nc = columns - n0 < nc_max ? (int) (columns - n0) : nc_max;
+            int npanels = (nc + ops->nr - 1) / ops->nr;
+            ctx.n0 = n0;
+            ctx.nc = nc;
+            ctx.ncp = npanels * ops->nr;
+            ql_pack_vec_rows(ops, cv->k, npanels, im2col_row, &ctx, rows, zero, bpack);
+            /* Weights panel outer: it stays in L1 while the chunk's panels stream from L2. */
+            for (int m0 = 0; m0 < cv->mg; m0 += ops->mr) {
+                int mrows = cv->mg - m0 < ops->mr ? cv->mg - m0 : ops->mr;
+                const uint8_t *a = ag + (size_t) (m0 / ops->mr) * apanel_bytes;
+                for (int p = 0; p < npanels; p++) {
+                    int cols = nc - p * ops->nr < ops->nr ? nc - p * ops->nr : ops->nr;
+                    tile(cv, a, bpack + (size_t) p * panel_bytes, mrows, g * cv->mg + m0, n0 + (long) p * ops->nr,
+                         cols, y, buf);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/* The packed QConv layer, shared by the GEMM path (ql_conv.c) and the depthwise path (ql_depthwise.c). */
+#ifndef QL_CONV_IMPL_H
+#define QL_CONV_IMPL_H
+
+#include "ql_int8.h"
+
+struct ql_conv {
+    const ql_ops *ops;
+    ql_conv_spec s;
+    int cg, mg, k, kg;     /* per group: input channels, output channels, depth, depth in k groups */
+    int finite;            /* every multiplier finite: the vector epilogues apply */
+    int depthwise;         /* group == c == m: the direct kernel, not the GEMM */
+    int chunk_cols;        /* columns per packed activation chunk at most */
+    size_t a_group_bytes;  /* broadcast panels of one group's weights */
+    uint8_t *a;            /* [group] broadcast panels (GEMM path) */
+    int8_t *dw;            /* [c][kh * kw] weights as given (depthwise path) */
+    int32_t *offset;       /* [m] bias - xzp * sum(weights) */
+    float *mult;           /* [m] */
+};
+
+size_t ql_dw_scratch(const ql_conv *cv, int images);
+void ql_dw_run(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, uint8_t *scratch);
+
+#endif

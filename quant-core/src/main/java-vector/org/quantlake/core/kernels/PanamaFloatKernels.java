@@ -125,4 +125,32 @@ final class PanamaFloatKernels implements FloatKernels {
             }
         }
     }
+
+    @Override
+    public void axpy(int n, float a, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.checkRows(n, x, xOff, y, yOff);
+        FloatVector va = FloatVector.broadcast(F, a);
+        int vn = F.loopBound(n);
+        int i = 0;
+        for (; i < vn; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).fma(va, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void maxInto(int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.checkRows(n, x, xOff, y, yOff);
+        // Lane-wise max follows Math.max (NaN wins, -0.0 < +0.0): the same bits as the plain loop.
+        int vn = F.loopBound(n);
+        int i = 0;
+        for (; i < vn; i += L) {
+            FloatVector.fromArray(F, y, yOff + i).max(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+        }
+    }
 }

@@ -79,4 +79,20 @@ public final class DefaultFloatKernels implements FloatKernels {
             }
         }
     }
+
+    @Override
+    public void axpy(int n, float a, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.checkRows(n, x, xOff, y, yOff);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void maxInto(int n, float[] x, int xOff, float[] y, int yOff) {
+        KernelArgs.checkRows(n, x, xOff, y, yOff);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+        }
+    }
 }

@@ -1,36 +1,37 @@
 package org.quantlake.core.kernels;
 
+import java.util.Arrays;
+
 /**
- * Direct depthwise convolution for one channel plane (group = channels, one filter per channel), where im2col +
- * GEMM would multiply 1-row matrices. Accumulates tap by tap over whole output rows so the inner loop is a
- * contiguous multiply-add that C2 vectorises when the stride is 1.
+ * Direct depthwise convolution of channel planes (group = channels, one filter per channel), where im2col + GEMM
+ * would multiply 1-row matrices. The plane is padded and split into stride phases once ({@link PaddedPhases}), then
+ * each tap is one long {@link FloatKernels#axpy} over the whole output, in tap order (i, j); padding adds w * 0.
+ * One instance per layer geometry; {@link #plane} is thread-safe given its own scratch.
  */
 public final class DepthwiseConv {
-    private DepthwiseConv() {}
+    private final PaddedPhases p;
 
-    /** out[outH*outW] = bias + sum over taps of w[i][j] * x[ih][iw]; x is [inH, inW]; w is [kh, kw]. */
-    public static void plane(float[] x, int xOff, int inH, int inW, float[] w, int wOff, int kh, int kw,
-                             int sh, int sw, int dh, int dw, int padTop, int padLeft, int outH, int outW,
-                             float bias, float[] out, int outOff) {
-        java.util.Arrays.fill(out, outOff, outOff + outH * outW, bias);
-        for (int i = 0; i < kh; i++) {
-            for (int j = 0; j < kw; j++) {
-                float wv = w[wOff + i * kw + j];
-                int colShift = j * dw - padLeft;
-                int owLo = colShift >= 0 ? 0 : Math.min(outW, Math.floorDiv(-colShift + sw - 1, sw));
-                int owHi = Math.max(owLo, Math.min(outW, Math.floorDiv(inW - colShift + sw - 1, sw)));
-                for (int oh = 0; oh < outH; oh++) {
-                    int ih = oh * sh - padTop + i * dh;
-                    if (ih < 0 || ih >= inH) continue;
-                    int src = xOff + ih * inW + colShift;
-                    int dst = outOff + oh * outW;
-                    if (sw == 1) {
-                        for (int ow = owLo; ow < owHi; ow++) out[dst + ow] += wv * x[src + ow];
-                    } else {
-                        for (int ow = owLo; ow < owHi; ow++) out[dst + ow] += wv * x[src + ow * sw];
-                    }
-                }
+    public DepthwiseConv(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft,
+                         int outH, int outW) {
+        p = new PaddedPhases(inH, inW, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW);
+    }
+
+    /** Floats of scratch {@link #plane} needs. */
+    public int scratchSize() {
+        return p.size;
+    }
+
+    /** out[outH*outW] = bias + sum over taps of w[i][j] * x[ih][iw] for the plane x[inH][inW]; w is [kh][kw]. */
+    public void plane(FloatKernels k, float[] x, int xOff, float[] w, int wOff, float bias, float[] out, int outOff,
+                      float[] scratch) {
+        p.load(x, xOff, 0f, scratch);
+        int run = p.run();
+        Arrays.fill(scratch, p.wideOff, p.wideOff + run, bias);
+        for (int i = 0; i < p.kh; i++) {
+            for (int j = 0; j < p.kw; j++) {
+                k.axpy(run, w[wOff + i * p.kw + j], scratch, p.tap(i, j), scratch, p.wideOff);
             }
         }
+        p.store(scratch, out, outOff);
     }
 }

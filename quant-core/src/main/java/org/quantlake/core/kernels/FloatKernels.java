@@ -30,4 +30,16 @@ public interface FloatKernels {
      * no activation, lo = 0 for Relu, [0, 6] for Relu6 / Clip.
      */
     void biasClamp(float[] x, int off, int rows, int cols, float[] bias, float lo, float hi);
+
+    /**
+     * {@code y[yOff + i] += a * x[xOff + i]} for i < n: one tap of a depthwise convolution over an output row.
+     * (The Vector API version may fuse the multiply-add; the two agree within float rounding.)
+     */
+    void axpy(int n, float a, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * {@code y[yOff + i] = Math.max(y[yOff + i], x[xOff + i])} for i < n: one tap of a max pool over an output row.
+     * Math.max semantics exactly (NaN wins, -0.0 < +0.0), so every implementation gives identical bits.
+     */
+    void maxInto(int n, float[] x, int xOff, float[] y, int yOff);
 }

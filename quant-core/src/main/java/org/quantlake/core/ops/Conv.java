@@ -66,14 +66,17 @@ final class Conv extends OpDef {
         int ys = c.outSlot(0);
         FloatKernels kern = c.kernels();
         if (group == channels && m == channels && group > 1) {
+            DepthwiseConv dwc = new DepthwiseConv(g.inH(), g.inW(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
+                    g.padTop(), g.padLeft(), g.outH(), g.outW());
+            int scratchSlot = c.scratch(0, dwc.scratchSize());
             return a -> {
                 float[] in = a.f(xs);
                 float[] out = a.f(ys);
+                float[] scratch = a.f(scratchSlot);
                 for (int b = 0; b < n; b++) {
                     for (int ch = 0; ch < channels; ch++) {
-                        DepthwiseConv.plane(in, (b * channels + ch) * inHW, g.inH(), g.inW(), w, ch * g.kh() * g.kw(), g.kh(), g.kw(),
-                                g.sh(), g.sw(), g.dh(), g.dw(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
-                                bias == null ? 0f : bias[ch], out, (b * m + ch) * outHW);
+                        dwc.plane(kern, in, (b * channels + ch) * inHW, w, ch * g.kh() * g.kw(),
+                                bias == null ? 0f : bias[ch], out, (b * m + ch) * outHW, scratch);
                     }
                 }
             };

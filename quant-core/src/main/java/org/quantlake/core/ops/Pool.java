@@ -2,6 +2,8 @@ package org.quantlake.core.ops;
 
 import org.quantlake.core.engine.Step;
 import org.quantlake.core.graph.Node;
+import org.quantlake.core.kernels.FloatKernels;
+import org.quantlake.core.kernels.MaxPoolPlane;
 
 /**
  * ONNX MaxPool and AveragePool (1-D/2-D; auto_pad, pads, strides, dilations, ceil_mode; count_include_pad).
@@ -48,37 +50,22 @@ final class Pool extends OpDef {
         int inHW = g.inHW();
         int outHW = g.outHW();
         if (max) {
+            FloatKernels kern = c.kernels();
+            MaxPoolPlane pool = new MaxPoolPlane(g.inH(), g.inW(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
+                    g.padTop(), g.padLeft(), g.outH(), g.outW());
+            int scratchSlot = c.scratch(0, pool.scratchSize());
             return a -> {
                 float[] in = a.f(xs), out = a.f(ys);
-                for (int p = 0; p < planes; p++) maxPlane(in, p * inHW, g, out, p * outHW);
+                float[] scratch = a.f(scratchSlot);
+                for (int p = 0; p < planes; p++) {
+                    pool.plane(kern, in, p * inHW, out, p * outHW, scratch);
+                }
             };
         }
         return a -> {
             float[] in = a.f(xs), out = a.f(ys);
             for (int p = 0; p < planes; p++) avgPlane(in, p * inHW, g, includePad, out, p * outHW);
         };
-    }
-
-    static void maxPlane(float[] x, int xOff, WindowGeometry g, float[] y, int yOff) {
-        for (int oh = 0; oh < g.outH(); oh++) {
-            int h0 = oh * g.sh() - g.padTop();
-            for (int ow = 0; ow < g.outW(); ow++) {
-                int w0 = ow * g.sw() - g.padLeft();
-                float m = Float.NEGATIVE_INFINITY;
-                for (int i = 0; i < g.kh(); i++) {
-                    int ih = h0 + i * g.dh();
-                    if (ih < 0 || ih >= g.inH()) continue;
-                    int row = xOff + ih * g.inW();
-                    for (int j = 0; j < g.kw(); j++) {
-                        int iw = w0 + j * g.dw();
-                        if (iw < 0 || iw >= g.inW()) continue;
-                        float v = x[row + iw];
-                        if (v > m || v != v) m = v;  // NaN propagates, as in ONNX Runtime
-                    }
-                }
-                y[yOff + oh * g.outW() + ow] = m;
-            }
-        }
     }
 
     static void avgPlane(float[] x, int xOff, WindowGeometry g, boolean includePad, float[] y, int yOff) {

@@ -2,6 +2,7 @@ package org.quantlake.core.ops;
 
 import org.quantlake.core.engine.Step;
 import org.quantlake.core.graph.ElemType;
+import org.quantlake.core.kernels.Int8MaxPoolPlane;
 import org.quantlake.core.quant.Requantizer;
 import org.quantlake.core.tensor.Shapes;
 
@@ -61,9 +62,13 @@ final class QPool extends OpDef {
         int inHW = g.inHW();
         int outHW = g.outHW();
         if (kind == Kind.MAX) {
+            Int8MaxPoolPlane max = new Int8MaxPoolPlane(g.inH(), g.inW(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
+                    g.padTop(), g.padLeft(), g.outH(), g.outW());
+            int scratchSlot = c.byteScratch(0, max.scratchSize());
             return a -> {
                 byte[] in = a.b(xs), out = a.b(ys);
-                for (int p = 0; p < planes; p++) maxPlane(in, p * inHW, g, out, p * outHW);
+                byte[] scratch = a.b(scratchSlot);
+                for (int p = 0; p < planes; p++) max.plane(in, p * inHW, out, p * outHW, scratch);
             };
         }
         boolean includePad = node.attrInt("count_include_pad", 0) != 0;
@@ -76,24 +81,6 @@ final class QPool extends OpDef {
             byte[] in = a.b(xs), out = a.b(ys);
             for (int p = 0; p < planes; p++) avgPlane(in, p * inHW, g, includePad, xz, ratio, yz, lo, hi, out, p * outHW);
         };
-    }
-
-    static void maxPlane(byte[] x, int xOff, WindowGeometry g, byte[] y, int yOff) {
-        for (int oh = 0; oh < g.outH(); oh++) {
-            for (int ow = 0; ow < g.outW(); ow++) {
-                int m = 0;
-                for (int i = 0; i < g.kh(); i++) {
-                    int ih = oh * g.sh() - g.padTop() + i * g.dh();
-                    if (ih < 0 || ih >= g.inH()) continue;
-                    for (int j = 0; j < g.kw(); j++) {
-                        int iw = ow * g.sw() - g.padLeft() + j * g.dw();
-                        if (iw < 0 || iw >= g.inW()) continue;
-                        m = Math.max(m, x[xOff + ih * g.inW() + iw] & 0xFF);
-                    }
-                }
-                y[yOff + oh * g.outW() + ow] = (byte) m;
-            }
-        }
     }
 
     static void avgPlane(byte[] x, int xOff, WindowGeometry g, boolean includePad, int xz, float ratio, int yz, int lo, int hi,

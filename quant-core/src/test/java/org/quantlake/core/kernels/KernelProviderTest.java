@@ -241,6 +241,16 @@ class KernelProviderTest {
         public void biasClamp(float[] x, int off, int rows, int cols, float[] bias, float lo, float hi) {
             throw new AssertionError("not for computing");
         }
+
+        @Override
+        public void axpy(int n, float a, float[] x, int xOff, float[] y, int yOff) {
+            throw new AssertionError("not for computing");
+        }
+
+        @Override
+        public void maxInto(int n, float[] x, int xOff, float[] y, int yOff) {
+            throw new AssertionError("not for computing");
+        }
     }
 
     /** Never called: the selection tests only compare identities. */

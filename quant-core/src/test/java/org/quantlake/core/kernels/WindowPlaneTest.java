@@ -1,0 +1,176 @@
+package org.quantlake.core.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The row primitives ({@code axpy}, {@code maxInto}) and the tap-by-tap window planes built on them (depthwise conv,
+ * max pool), for every kernel implementation, against naive per-window loops over awkward geometry: strides 1-3
+ * (the stride-phase split), asymmetric pads, dilations, windows past the bottom/right padding (ceil_mode), rows
+ * shorter than a vector.
+ */
+class WindowPlaneTest {
+
+    private static final float[] SPECIAL = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+        Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 1f, -1f};
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.quantlake.core.kernels.KernelsUnderTest#stream")
+    void maxIntoIsMathMaxBitForBit(FloatKernels k) {
+        Random r = new Random(5);
+        for (int n : new int[] {0, 1, 3, 7, 8, 15, 16, 17, 33, 64, 100}) {
+            int xOff = r.nextInt(4);
+            int yOff = r.nextInt(4);
+            float[] x = values(r, xOff + n + 3);
+            float[] y = values(r, yOff + n + 3);
+            float[] want = y.clone();
+            for (int i = 0; i < n; i++) want[yOff + i] = Math.max(want[yOff + i], x[xOff + i]);
+            k.maxInto(n, x, xOff, y, yOff);
+            assertBits(k + " maxInto n=" + n, want, y);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.quantlake.core.kernels.KernelsUnderTest#stream")
+    void axpyIsOneRoundedMultiplyAdd(FloatKernels k) {
+        Random r = new Random(6);
+        for (int n : new int[] {0, 1, 3, 7, 8, 15, 16, 17, 33, 64, 100}) {
+            int xOff = r.nextInt(4);
+            int yOff = r.nextInt(4);
+            float a = (float) r.nextGaussian();
+            float[] x = gaussian(r, xOff + n + 3);
+            float[] y = gaussian(r, yOff + n + 3);
+            float[] before = y.clone();
+            k.axpy(n, a, x, xOff, y, yOff);
+            for (int i = 0; i < y.length; i++) {
+                boolean inside = i >= yOff && i < yOff + n;
+                if (!inside) {
+                    if (y[i] != before[i]) fail(k + " axpy wrote outside its row at " + i);
+                    continue;
+                }
+                double exact = (double) a * x[xOff + i - yOff] + before[i];
+                // fused (one rounding) or multiply then add (two roundings): within 2 ulp of the product and sum
+                double tol = 2 * (Math.ulp((float) exact) + Math.ulp(a * x[xOff + i - yOff]));
+                if (Math.abs(y[i] - exact) > tol) fail(k + " axpy n=" + n + " at " + i + ": " + y[i] + " vs " + exact);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.quantlake.core.kernels.KernelsUnderTest#stream")
+    void rowPrimitivesRejectOutOfRangeViews(FloatKernels k) {
+        float[] x = new float[5];
+        assertThrows(IndexOutOfBoundsException.class, () -> k.maxInto(5, x, 1, x, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> k.axpy(2, 1f, x, 0, x, 4));
+        assertThrows(IllegalArgumentException.class, () -> k.axpy(-1, 1f, x, 0, x, 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.quantlake.core.kernels.KernelsUnderTest#stream")
+    void windowPlanesMatchNaiveLoops(FloatKernels k) {
+        Random r = new Random(7);
+        int cases = 0;
+        for (int kh = 1; kh <= 3; kh++) {
+            for (int kw = 1; kw <= 3; kw += 2) {
+                for (int s = 1; s <= 3; s++) {
+                    for (int d = 1; d <= 2; d++) {
+                        for (int trial = 0; trial < 3; trial++) {
+                            int inH = 1 + r.nextInt(9);
+                            int inW = 1 + r.nextInt(37);
+                            int sh = 1 + r.nextInt(3);
+                            int pt = r.nextInt(kh), pl = r.nextInt(kw), pb = r.nextInt(kh), pr = r.nextInt(kw);
+                            int outH = (inH + pt + pb - ((kh - 1) * d + 1)) / sh + 1;
+                            int outW = (inW + pl + pr - ((kw - 1) * d + 1)) / s + 1;
+                            if (outH < 1 || outW < 1) continue;
+                            // ceil_mode: one more window when it still starts inside the input or left padding
+                            if (r.nextInt(3) == 0 && outH * sh < inH + pt) outH++;
+                            if (r.nextInt(3) == 0 && outW * s < inW + pl) outW++;
+                            checkPlanes(k, inH, inW, kh, kw, sh, s, d, d, pt, pl, outH, outW, r);
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        if (cases < 50) fail("only " + cases + " geometries were valid");
+    }
+
+    private static void checkPlanes(FloatKernels k, int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw,
+                                    int pt, int pl, int outH, int outW, Random r) {
+        int xOff = r.nextInt(3);
+        float[] x = gaussian(r, xOff + inH * inW + 2);
+        if (r.nextInt(4) == 0) x[xOff + r.nextInt(inH * inW)] = Float.NaN;
+        float[] w = gaussian(r, kh * kw);
+        float bias = (float) r.nextGaussian();
+        DepthwiseConv dwc = new DepthwiseConv(inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW);
+        MaxPoolPlane mp = new MaxPoolPlane(inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW);
+        float[] scratch = new float[dwc.scratchSize()];
+        java.util.Arrays.fill(scratch, Float.NaN);  // stale scratch from another layer must not leak into results
+        float[] conv = new float[outH * outW + 1];
+        float[] pool = new float[outH * outW + 1];
+        dwc.plane(k, x, xOff, w, 0, bias, conv, 1, scratch);
+        mp.plane(k, x, xOff, pool, 1, scratch);
+        Int8MaxPoolPlane mp8 = new Int8MaxPoolPlane(inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW);
+        byte[] x8 = new byte[xOff + inH * inW];
+        r.nextBytes(x8);
+        byte[] scratch8 = new byte[mp8.scratchSize()];
+        java.util.Arrays.fill(scratch8, (byte) 0xFF);  // stale scratch must not leak into results
+        byte[] pool8 = new byte[outH * outW + 1];
+        mp8.plane(x8, xOff, pool8, 1, scratch8);
+        String where = k + " in " + inH + "x" + inW + " k " + kh + "x" + kw + " s " + sh + "," + sw + " d " + dh
+                + " pad " + pt + "," + pl + " out " + outH + "x" + outW;
+        for (int oh = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                double sum = bias;
+                double abs = Math.abs(bias);
+                float max = Float.NEGATIVE_INFINITY;
+                int max8 = 0;  // uint8: a window entirely in the padding gives 0
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        int ih = oh * sh - pt + i * dh;
+                        int iw = ow * sw - pl + j * dw;
+                        if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) continue;
+                        float v = x[xOff + ih * inW + iw];
+                        sum += (double) w[i * kw + j] * v;
+                        abs += Math.abs((double) w[i * kw + j] * v);
+                        max = Math.max(max, v);
+                        max8 = Math.max(max8, x8[xOff + ih * inW + iw] & 0xFF);
+                    }
+                }
+                int o = 1 + oh * outW + ow;
+                if (Float.floatToIntBits(pool[o]) != Float.floatToIntBits(max)) {
+                    fail(where + ": pool[" + oh + "][" + ow + "] = " + pool[o] + ", want " + max);
+                }
+                if ((pool8[o] & 0xFF) != max8) fail(where + ": uint8 pool[" + oh + "][" + ow + "] = " + (pool8[o] & 0xFF) + ", want " + max8);
+                boolean bothNaN = Double.isNaN(sum) && Float.isNaN(conv[o]);
+                if (!bothNaN && !(Math.abs(conv[o] - sum) <= 1e-5 * abs + 1e-6)) {
+                    fail(where + ": conv[" + oh + "][" + ow + "] = " + conv[o] + ", want " + sum);
+                }
+            }
+        }
+    }
+
+    private static float[] values(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = r.nextInt(3) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : (float) r.nextGaussian();
+        return v;
+    }
+
+    private static float[] gaussian(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+        return v;
+    }
+
+    private static void assertBits(String what, float[] want, float[] got) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                fail(what + ": [" + i + "] = " + got[i] + ", want " + want[i]);
+            }
+        }
+    }
+}

@@ -207,10 +207,13 @@ QL_T static void requant_cols(const int32_t *acc, int n, const int32_t *off, con
     }
 }
 
+#include "ql_dw_taps.h"
+
 const ql_ops ql_ops_avx512vnni = {
     .level = QL_AVX512_VNNI, .name = "avx512vnni", .mr = MR, .nr = NR, .kgroup = 4,
     .pack_rows = pack_rows,
     .tile_s8u8_rq = tile_s8u8_rq, .tile_s8u8_i32 = tile_s8u8_i32,
     .tile_u8s8_rq = tile_u8s8_rq, .tile_u8s8_i32 = tile_u8s8_i32,
     .requant_row = requant_row, .requant_cols = requant_cols,
+    .dw_plane = dw_plane,
 };

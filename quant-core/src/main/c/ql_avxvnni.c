@@ -23,10 +23,13 @@ QL_T static void pack_rows(const uint8_t *const *rows, int npanels, uint8_t *dst
     }
 }
 
+#include "ql_dw_taps.h"
+
 const ql_ops ql_ops_avxvnni = {
     .level = QL_AVX_VNNI, .name = "avxvnni", .mr = MR, .nr = NR, .kgroup = 4,
     .pack_rows = pack_rows,
     .tile_s8u8_rq = tile_s8u8_rq, .tile_s8u8_i32 = tile_s8u8_i32,
     .tile_u8s8_rq = tile_u8s8_rq, .tile_u8s8_i32 = tile_u8s8_i32,
     .requant_row = requant_row, .requant_cols = requant_cols,
+    .dw_plane = dw_plane,
 };

@@ -3,7 +3,7 @@ package org.quantlake.spark.demo;
 /**
  * A linear classifier head fitted by ridge regression on one-hot targets, in double precision: the closed form
  * {@code W = (Z'Z + lambda I)^-1 Z'(T - mean T)} on standardised features Z, solved by Cholesky, then folded back to
- * the raw features so the head is one ONNX Gemm ({@code logits = x W' + b}).
+ * the raw features and scaled by {@link #LOGIT_SCALE}, so the head is one ONNX Gemm ({@code logits = x W' + b}).
  *
  * <p>Standardising first makes one fixed lambda mean the same thing for every feature whatever its scale; features
  * that never vary (dead ReLUs) get weight 0 instead of a singular system.
@@ -11,6 +11,12 @@ package org.quantlake.spark.demo;
 public final class RidgeHead {
     /** Ridge strength per training row, relative to standardised features (whose Z'Z diagonal is about n). */
     static final double LAMBDA_PER_ROW = 1e-3;
+    /**
+     * The fitted scores estimate 0/1 targets, so their softmax would be nearly uniform and every probability-based
+     * drift figure (KL) meaningless; scaled by 10, a score gap of 0.5 is a 150:1 odds ratio, like a trained
+     * classifier's logits. Scaling changes no prediction.
+     */
+    static final double LOGIT_SCALE = 10.0;
 
     private final float[] weights;  // [features x classes], row-major (Gemm's B with transB = 0)
     private final float[] bias;     // [classes]
@@ -82,13 +88,13 @@ public final class RidgeHead {
         }
         double[] w = solveCholesky(a, rhs, d, classes);
 
-        // Back to raw features: logits = sum_j (x_j - mean_j) / sd_j * w_jc + mean T_c.
+        // Back to raw features: logits = scale * (sum_j (x_j - mean_j) / sd_j * w_jc + mean T_c).
         float[] weights = new float[d * classes];
         float[] bias = new float[classes];
         for (int c = 0; c < classes; c++) {
-            double b = tMean[c];
+            double b = LOGIT_SCALE * tMean[c];
             for (int j = 0; j < d; j++) {
-                double wj = sd[j] > 1e-12 ? w[j * classes + c] / sd[j] : 0.0;
+                double wj = sd[j] > 1e-12 ? LOGIT_SCALE * w[j * classes + c] / sd[j] : 0.0;
                 weights[j * classes + c] = (float) wj;
                 b -= mean[j] * wj;
             }

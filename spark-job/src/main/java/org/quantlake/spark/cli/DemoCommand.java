@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = QuantlakeVersion.class,
         description = {"Make a synthetic dataset and a fitted CNN under DIR, then run pipeline on them.",
-            "Re-runs overwrite DIR's data, model and outputs with the same bytes."})
+            "Re-runs replace DIR's data, model and outputs with identical ones (seeded)."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "DIR", required = true,
             description = "Folder for the data, model, config and the pipeline's outputs (DIR/out).")

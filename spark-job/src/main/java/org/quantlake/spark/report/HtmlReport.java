@@ -60,7 +60,7 @@ public final class HtmlReport {
                 + " (the drift sample); int8 (all rows) is over every labelled scored row. Agreement: rows whose top-1"
                 + " class is the same in both models.</p>\n");
         h.append("<table class=\"data\">\n<thead><tr>");
-        for (String c : d.partitionColumns()) h.append("<th>").append(esc(c)).append("</th>");
+        for (String c : d.partitionColumns()) h.append("<th class=\"l\">").append(esc(c)).append("</th>");
         h.append("<th>rows</th><th>rejected</th><th>compared</th><th>fp32 acc.</th><th>int8 acc.</th>"
                 + "<th>int8 acc. (all rows)</th><th>agreement</th><th>flipped</th><th>mean KL</th></tr></thead>\n<tbody>\n");
         for (ReportData.Partition p : d.partitions()) {
@@ -168,7 +168,7 @@ public final class HtmlReport {
         h.append("<h2>Lowest agreement</h2>\n<p class=\"note\">The ").append(n).append(" partition")
                 .append(n == 1 ? "" : "s").append(" whose int8 predictions differ most often from fp32's;"
                         + " the flipped rows themselves are in flipped/.</p>\n");
-        h.append("<table class=\"data\">\n<thead><tr><th>#</th><th>partition</th><th>agreement</th><th>flipped</th>"
+        h.append("<table class=\"data\">\n<thead><tr><th>#</th><th class=\"l\">partition</th><th>agreement</th><th>flipped</th>"
                 + "<th>compared</th><th>accuracy fp32 - int8</th><th>mean |diff|</th><th>mean cosine</th><th>mean KL</th>"
                 + "</tr></thead>\n<tbody>\n");
         for (int i = 0; i < n; i++) {
@@ -194,9 +194,9 @@ public final class HtmlReport {
         h.append("<p class=\"note\">Per quantized tensor group: the range calibration observed (grey) and the range the"
                 + " quantizer chose (outlined), each bar on its own scale with 0 marked. A chosen range inside the observed"
                 + " one clips outliers to spend the 256 levels on the bulk of the values.</p>\n");
-        h.append("<table class=\"data layers\">\n<thead><tr><th>tensor group</th><th>method</th><th>observed min</th>"
+        h.append("<table class=\"data layers\">\n<thead><tr><th class=\"l\">tensor group</th><th class=\"l\">method</th><th>observed min</th>"
                 + "<th>observed max</th><th>chosen min</th><th>chosen max</th><th>scale</th><th>zero point</th>"
-                + "<th>range</th></tr></thead>\n<tbody>\n");
+                + "<th class=\"l\">range</th></tr></thead>\n<tbody>\n");
         for (ReportData.LayerRange l : d.layers()) {
             h.append("<tr><td class=\"key\">").append(esc(l.group())).append("</td>").append("<td>").append(esc(l.method()))
                     .append("</td>").append(td(num(l.observedMin()))).append(td(num(l.observedMax())))
@@ -268,6 +268,7 @@ public final class HtmlReport {
             table.facts td { padding: 2px 0; word-break: break-all; }
             table.data th { background: #eef1f4; text-align: right; padding: 5px 9px; font-weight: 600; font-size: 13px;
                             border-bottom: 1px solid #c9d0d7; }
+            table.data th.l { text-align: left; }
             table.data td { padding: 4px 9px; border-bottom: 1px solid #e7eaee; }
             table.data td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             table.data td.key { text-align: left; white-space: nowrap; }

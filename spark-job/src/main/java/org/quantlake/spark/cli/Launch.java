@@ -21,6 +21,22 @@ final class Launch {
     private Launch() {
     }
 
+    /** The demo command: data, model and a pipeline run in one session (see {@code demo.Demo}). */
+    static int demo(java.nio.file.Path dir, long seed, int days, int cleanDays, int rowsPerDay, int trainingRows,
+                    PrintWriter out, PrintWriter err) {
+        try (SparkSessions.Started s = SparkSessions.start("quantlake demo")) {
+            org.quantlake.spark.demo.Demo.run(JobContext.of(s.session()),
+                    new org.quantlake.spark.demo.Demo.Options(dir, seed, days, cleanDays, rowsPerDay, trainingRows), out);
+            return EXIT_OK;
+        } catch (RuntimeException e) {
+            err.println("quantlake demo failed: " + e);
+            e.printStackTrace(err);
+            return EXIT_FAILED;
+        } finally {
+            err.flush();
+        }
+    }
+
     static int run(String command, JobConfig cfg, PrintWriter err) {
         try {
             if (command.equals("convert")) {

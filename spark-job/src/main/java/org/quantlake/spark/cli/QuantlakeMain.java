@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = QuantlakeVersion.class,
         description = "Post-training int8 quantization of ONNX CNNs as Apache Spark jobs.",
-        subcommands = {CalibrateCommand.class, ConvertCommand.class, ScoreCommand.class, PipelineCommand.class},
+        subcommands = {CalibrateCommand.class, ConvertCommand.class, ScoreCommand.class, PipelineCommand.class,
+            DemoCommand.class},
         footer = {"", "Job options: --config FILE and --set KEY=VALUE (see spark-job's reference.conf);"
                 + " Spark settings: spark-submit --conf spark.*.",
                 "Exit codes: 0 ok, 1 job failed, 2 bad options/model/input schema, 3 too many rejected rows."})

@@ -48,6 +48,11 @@ public record OutputLayout(String root) implements Serializable {
         return HadoopFiles.resolve(root, "drift.json");
     }
 
+    /** The self-contained HTML report of the last scoring run (all partitions of drift/, model/stats.json). */
+    public String report() {
+        return HadoopFiles.resolve(root, "report.html");
+    }
+
     public String flipped() {
         return HadoopFiles.resolve(root, "flipped");
     }

@@ -36,6 +36,9 @@ import org.quantlake.spark.progress.StageCounters;
 import org.quantlake.spark.progress.StageProgress;
 import org.quantlake.spark.rejects.RejectRecord;
 import org.quantlake.spark.rejects.Rejects;
+import org.quantlake.spark.report.HtmlReport;
+import org.quantlake.spark.report.ReportData;
+import org.quantlake.spark.report.ReportReader;
 
 /**
  * Batch scoring with the int8 model, and drift against the float32 model per data partition.
@@ -114,8 +117,15 @@ public final class ScoringJob {
             facts.put("drift", Json.obj("enabled", drift, "fraction", spec.driftFraction(), "seed", spec.driftSeed()));
             HadoopFiles.writeAtomically(out.driftJson(), DriftReport.json(facts, cols, partitions, total, drift)
                     .getBytes(StandardCharsets.UTF_8), ctx.hadoop());
+            // Last: the report reads back the whole drift table, including partitions earlier runs scored.
+            String driftFacts = drift ? fraction(spec.driftFraction()) + " compared with float32"
+                    + " (seed " + spec.driftSeed() + ")" : "off (scoring.drift.enabled = false)";
+            ReportData report = ReportReader.read(ctx.spark(), out, input.partitions(), ReportReader.facts(int8.source(),
+                    int8.sha256(), drift ? floatModel.source() : null, input.description(), driftFacts, partitions.size()),
+                    ReportReader.valueOrder(drift ? floatModel.graph() : int8.graph()), ctx.hadoop());
+            HadoopFiles.writeAtomically(out.report(), HtmlReport.render(report).getBytes(StandardCharsets.UTF_8), ctx.hadoop());
             w.end("predictions, drift and flipped rows of " + partitions.size() + " data partition"
-                    + (partitions.size() == 1 ? "" : "s") + " under " + out.root());
+                    + (partitions.size() == 1 ? "" : "s") + " under " + out.root() + "; report " + out.report());
             return new Result(partitions, total);
         } finally {
             records.unpersist(false);

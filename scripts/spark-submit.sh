@@ -9,6 +9,7 @@
 # too). Without --class it runs the jar's Main-Class. Job options go after "--": spark-submit drops --conf
 # keys not starting with "spark.".
 # QL_DRIVER_HEAP sets the driver's heap (default 1g; --driver-memory cannot, the driver JVM is already up).
+# QL_JAVA_OPTS adds JVM options to the driver (in local mode also the executor), e.g. -Dquantlake.kernels=panama.
 set -euo pipefail
 # shellcheck source=lib/cluster-env.sh
 . "$(dirname "$0")/lib/cluster-env.sh"
@@ -41,7 +42,8 @@ read -r -a FLAGS <<< "$(jvm_flags)"
 export_spark_env
 # Executors get Spark's --add-opens from the Worker; the Vector API module (quant-core's kernels) they do
 # not. Given first, so a user's --conf of the same key wins.
-exec "$JAVA" -Xmx"${QL_DRIVER_HEAP:-1g}" "${FLAGS[@]}" -cp "$SPARK_HOME_DIR/jars/*" \
+# shellcheck disable=SC2086
+exec "$JAVA" -Xmx"${QL_DRIVER_HEAP:-1g}" "${FLAGS[@]}" ${QL_JAVA_OPTS:-} -cp "$SPARK_HOME_DIR/jars/*" \
   org.apache.spark.deploy.SparkSubmit \
   --conf spark.executor.extraJavaOptions=--add-modules=jdk.incubator.vector \
   "${submit_opts[@]}" "$SHADED_JAR" "${app_args[@]}"

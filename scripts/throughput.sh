@@ -7,6 +7,7 @@
 #
 # Usage: scripts/throughput.sh [WORK_DIR]        (default spark-job/target/throughput)
 #   QL_IMAGES=N    score only the first N ImageNet images (default: all 1,000)
+# Also scores in local[1] with -Dquantlake.kernels=panama and =auto, side by side: the int8 kernels' share of the job.
 # Needs ../shared/assets (MNIST IDX files and model, ImageNet sample images and SqueezeNet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +68,17 @@ measure() {
 }
 
 measure 'local[1]' local1
+# The int8 kernels' part: the same int8 scoring in local[1] with the Vector API kernels (what ran before the native
+# library) instead of the JVM's default choice (native where it loads).
+for kernels in panama auto; do
+  export QL_JAVA_OPTS="-Dquantlake.kernels=$kernels"
+  run 'local[1]' "mnist-score-int8-$kernels" score --config conf/mnist-parquet.conf --model "$assets/mnist/mnist-12.onnx" \
+    --input "$mnist" --output "$work/out-mnist-local1" --set scoring.drift.enabled=false
+  run 'local[1]' "imagenet-score-int8-$kernels" score --config conf/imagenet-images.conf \
+    --model "$assets/imagenet/models/squeezenet1.1-fp32.onnx" --input "$images" --output "$work/out-imagenet-local1" \
+    --set scoring.drift.enabled=false
+done
+unset QL_JAVA_OPTS
 measure 'local[2]' local2
 started_cluster=0
 if ! scripts/cluster-start.sh > "$work/cluster-start.log" 2>&1; then

@@ -1,6 +1,9 @@
 package org.quantlake.core.kernels;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Int8Kernels} on the Vector API ({@code jdk.incubator.vector}) with the platform's preferred vector width,
@@ -15,6 +18,8 @@ final class PanamaInt8Kernels implements Int8Kernels {
      * instead of padding a register tile, as in {@link PanamaFloatKernels}.
      */
     private static final int ROW_PATH_MAX_ROWS = 3;
+
+    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
 
     /** Checked by {@link KernelProvider}, which falls back to the plain-Java kernels with a warning. */
     PanamaInt8Kernels() {
@@ -74,5 +79,22 @@ final class PanamaInt8Kernels implements Int8Kernels {
                                int lo, int hi, byte[] y, int yOff) {
         KernelArgs.checkRequantize(acc, accOff, rows, cols, offset, mult, cols, zp, lo, hi, y, yOff);
         PanamaRequantize.cols(acc, accOff, rows, cols, offset, mult, zp, lo, hi, y, yOff);
+    }
+
+    @Override
+    public void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff) {
+        KernelArgs.checkBytes(n, x, xOff, y, yOff);
+        // No unsigned max in JDK 17's Vector API: flipping the sign bit maps uint8 order onto int8 order.
+        ByteVector flip = ByteVector.broadcast(BYTES, (byte) 0x80);
+        int vn = BYTES.loopBound(n);
+        int i = 0;
+        for (; i < vn; i += BYTES.length()) {
+            ByteVector a = ByteVector.fromArray(BYTES, y, yOff + i).lanewise(VectorOperators.XOR, flip);
+            ByteVector b = ByteVector.fromArray(BYTES, x, xOff + i).lanewise(VectorOperators.XOR, flip);
+            a.max(b).lanewise(VectorOperators.XOR, flip).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = (byte) Math.max(y[yOff + i] & 0xFF, x[xOff + i] & 0xFF);
+        }
     }
 }

@@ -72,4 +72,12 @@ public final class DefaultInt8Kernels implements Int8Kernels {
             }
         }
     }
+
+    @Override
+    public void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff) {
+        KernelArgs.checkBytes(n, x, xOff, y, yOff);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = (byte) Math.max(y[yOff + i] & 0xFF, x[xOff + i] & 0xFF);
+        }
+    }
 }

@@ -54,4 +54,10 @@ public interface Int8Kernels {
     default Int8Linear prepareLinear(Int8LinearSpec spec, byte[] weightsKN, int[] bias, float[] mult) {
         return new GemmInt8Linear(this, spec, weightsKN, bias, mult);
     }
+
+    /**
+     * {@code y[yOff + i] = max(y[yOff + i], x[xOff + i])} as uint8, for i < n: one tap of an int8 max pool over a run
+     * of outputs ({@link Int8MaxPoolPlane}). Exact, so every implementation gives identical bytes.
+     */
+    void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff);
 }

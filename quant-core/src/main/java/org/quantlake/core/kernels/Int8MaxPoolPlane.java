@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * uint8 max pooling of channel planes, laid out like {@link MaxPoolPlane}: the plane is padded with 0 (the smallest
  * uint8, so padding never changes a window's maximum and a window entirely in the padding gives 0, as the per-window
- * definition does) and split into stride phases once ({@link PaddedPhases}); each tap is then one long branch-free
- * loop over the whole output. Max commutes with the monotone dequantization, so this is exact for any scale.
+ * definition does) and split into stride phases once ({@link PaddedPhases}); each tap is then one long
+ * {@link Int8Kernels#maxU8} over the whole output. Max commutes with the monotone dequantization, so this is exact for any scale.
  * One instance per layer geometry; {@link #plane} is thread-safe given its own scratch.
  */
 public final class Int8MaxPoolPlane {
@@ -23,17 +23,14 @@ public final class Int8MaxPoolPlane {
     }
 
     /** out[outH*outW] = max over each window's taps of the uint8 plane x[inH][inW]. */
-    public void plane(byte[] x, int xOff, byte[] out, int outOff, byte[] scratch) {
+    public void plane(Int8Kernels k, byte[] x, int xOff, byte[] out, int outOff, byte[] scratch) {
         p.load(x, xOff, (byte) 0, scratch);
         int run = p.run();
         int wide = p.wideOff;
         Arrays.fill(scratch, wide, wide + run, (byte) 0);
         for (int i = 0; i < p.kh; i++) {
             for (int j = 0; j < p.kw; j++) {
-                int src = p.tap(i, j);
-                for (int t = 0; t < run; t++) {
-                    scratch[wide + t] = (byte) Math.max(scratch[wide + t] & 0xFF, scratch[src + t] & 0xFF);
-                }
+                k.maxU8(run, scratch, p.tap(i, j), scratch, wide);
             }
         }
         p.store(scratch, out, outOff);

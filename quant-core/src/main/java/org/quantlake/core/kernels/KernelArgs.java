@@ -64,6 +64,14 @@ final class KernelArgs {
     }
 
     /** Checks a {@link FloatKernels#biasClamp} call; a clamp needs {@code lo <= hi} (as {@code Math.clamp}). */
+    static void checkBytes(int n, byte[] x, int xOff, byte[] y, int yOff) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative size n=" + n);
+        }
+        checkMatrix("x", x, xOff, 1, n, n);
+        checkMatrix("y", y, yOff, 1, n, n);
+    }
+
     static void checkRows(int n, float[] x, int xOff, float[] y, int yOff) {
         if (n < 0) {
             throw new IllegalArgumentException("negative size n=" + n);

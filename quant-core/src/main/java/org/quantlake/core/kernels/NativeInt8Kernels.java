@@ -10,6 +10,9 @@ import java.util.Objects;
  */
 final class NativeInt8Kernels implements Int8Kernels {
 
+    private static final Int8Kernels JAVA_MAX =
+            KernelProvider.panamaInt8Kernels().orElseGet(KernelProvider::javaInt8Kernels);
+
     private final NativeLevel level;
 
     /** Only for levels {@link NativeLibrary#status()} lists. */
@@ -91,5 +94,14 @@ final class NativeInt8Kernels implements Int8Kernels {
     @Override
     public int hashCode() {
         return Objects.hash(NativeInt8Kernels.class, level);
+    }
+
+    /**
+     * The native library has no max pool (it is memory-bound and the Vector API loop is as fast as a C one would
+     * be): the JVM's best Java int8 kernel runs it.
+     */
+    @Override
+    public void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff) {
+        JAVA_MAX.maxU8(n, x, xOff, y, yOff);
     }
 }

@@ -65,10 +65,11 @@ final class QPool extends OpDef {
             Int8MaxPoolPlane max = new Int8MaxPoolPlane(g.inH(), g.inW(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
                     g.padTop(), g.padLeft(), g.outH(), g.outW());
             int scratchSlot = c.byteScratch(0, max.scratchSize());
+            org.quantlake.core.kernels.Int8Kernels kern = c.int8Kernels();
             return a -> {
                 byte[] in = a.b(xs), out = a.b(ys);
                 byte[] scratch = a.b(scratchSlot);
-                for (int p = 0; p < planes; p++) max.plane(in, p * inHW, out, p * outHW, scratch);
+                for (int p = 0; p < planes; p++) max.plane(kern, in, p * inHW, out, p * outHW, scratch);
             };
         }
         boolean includePad = node.attrInt("count_include_pad", 0) != 0;

@@ -261,6 +261,11 @@ class KernelProviderTest {
         }
 
         @Override
+        public void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff) {
+            throw new AssertionError("not for computing");
+        }
+
+        @Override
         public void gemmS8U8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
                              int[] c, int cOff, int ldc) {
             throw new AssertionError("not for computing");

@@ -61,6 +61,27 @@ class WindowPlaneTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("org.quantlake.core.kernels.KernelsUnderTest#streamInt8")
+    void maxU8IsUnsignedMax(Int8Kernels k) {
+        Random r = new Random(8);
+        for (int n : new int[] {0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 200}) {
+            int xOff = r.nextInt(4);
+            int yOff = r.nextInt(4);
+            byte[] x = new byte[xOff + n + 3];
+            byte[] y = new byte[yOff + n + 3];
+            r.nextBytes(x);
+            r.nextBytes(y);
+            byte[] want = y.clone();
+            for (int i = 0; i < n; i++) want[yOff + i] = (byte) Math.max(want[yOff + i] & 0xFF, x[xOff + i] & 0xFF);
+            k.maxU8(n, x, xOff, y, yOff);
+            if (!java.util.Arrays.equals(want, y)) fail(k + " maxU8 n=" + n);
+        }
+        byte[] b = new byte[5];
+        assertThrows(IndexOutOfBoundsException.class, () -> k.maxU8(5, b, 1, b, 0));
+        assertThrows(IllegalArgumentException.class, () -> k.maxU8(-1, b, 0, b, 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("org.quantlake.core.kernels.KernelsUnderTest#stream")
     void rowPrimitivesRejectOutOfRangeViews(FloatKernels k) {
         float[] x = new float[5];
@@ -117,10 +138,15 @@ class WindowPlaneTest {
         Int8MaxPoolPlane mp8 = new Int8MaxPoolPlane(inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW);
         byte[] x8 = new byte[xOff + inH * inW];
         r.nextBytes(x8);
-        byte[] scratch8 = new byte[mp8.scratchSize()];
-        java.util.Arrays.fill(scratch8, (byte) 0xFF);  // stale scratch must not leak into results
-        byte[] pool8 = new byte[outH * outW + 1];
-        mp8.plane(x8, xOff, pool8, 1, scratch8);
+        byte[] pool8 = null;
+        for (Int8Kernels k8 : KernelsUnderTest.allInt8()) {  // every int8 implementation gives the same bytes
+            byte[] scratch8 = new byte[mp8.scratchSize()];
+            java.util.Arrays.fill(scratch8, (byte) 0xFF);  // stale scratch must not leak into results
+            byte[] got = new byte[outH * outW + 1];
+            mp8.plane(k8, x8, xOff, got, 1, scratch8);
+            if (pool8 != null && !java.util.Arrays.equals(pool8, got)) fail(k8 + " int8 max pool differs from java's");
+            pool8 = got;
+        }
         String where = k + " in " + inH + "x" + inW + " k " + kh + "x" + kw + " s " + sh + "," + sw + " d " + dh
                 + " pad " + pt + "," + pl + " out " + outH + "x" + outW;
         for (int oh = 0; oh < outH; oh++) {

@@ -97,4 +97,12 @@ final class PanamaInt8Kernels implements Int8Kernels {
             y[yOff + i] = (byte) Math.max(y[yOff + i] & 0xFF, x[xOff + i] & 0xFF);
         }
     }
+
+    @Override
+    public void addU8(int n, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff, float bScale, int bZp,
+                      float yScale, int yZp, int lo, int hi, byte[] y, int yOff) {
+        KernelArgs.checkAdd(n, a, aOff, aZp, b, bOff, bZp, yZp, lo, hi, y, yOff);
+        int done = PanamaQAdd.add(n, a, aOff, aScale, aZp, b, bOff, bScale, bZp, yScale, yZp, lo, hi, y, yOff);
+        DefaultInt8Kernels.addU8Scalar(done, n, a, aOff, aScale, aZp, b, bOff, bScale, bZp, yScale, yZp, lo, hi, y, yOff);
+    }
 }

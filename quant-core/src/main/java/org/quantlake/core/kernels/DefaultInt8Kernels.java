@@ -80,4 +80,23 @@ public final class DefaultInt8Kernels implements Int8Kernels {
             y[yOff + i] = (byte) Math.max(y[yOff + i] & 0xFF, x[xOff + i] & 0xFF);
         }
     }
+
+    @Override
+    public void addU8(int n, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff, float bScale, int bZp,
+                      float yScale, int yZp, int lo, int hi, byte[] y, int yOff) {
+        KernelArgs.checkAdd(n, a, aOff, aZp, b, bOff, bZp, yZp, lo, hi, y, yOff);
+        addU8Scalar(0, n, a, aOff, aScale, aZp, b, bOff, bScale, bZp, yScale, yZp, lo, hi, y, yOff);
+    }
+
+    /** The definition, for elements [from, to); also the Vector API version's tail and non-finite fallback. */
+    static void addU8Scalar(int from, int to, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff,
+                            float bScale, int bZp, float yScale, int yZp, int lo, int hi, byte[] y, int yOff) {
+        float vlo = lo - yZp;
+        float vhi = hi - yZp;
+        for (int i = from; i < to; i++) {
+            float v = (((a[aOff + i] & 0xFF) - aZp) * aScale + ((b[bOff + i] & 0xFF) - bZp) * bScale) / yScale;
+            v = Math.min(Math.max(v, vlo), vhi);
+            y[yOff + i] = (byte) ((int) Math.rint(v) + yZp);
+        }
+    }
 }

@@ -60,4 +60,13 @@ public interface Int8Kernels {
      * of outputs ({@link Int8MaxPoolPlane}). Exact, so every implementation gives identical bytes.
      */
     void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff);
+
+    /**
+     * The int8 Add of a QDQ unit over n elements, exactly as the unit defines it, in float32:
+     * {@code v = ((a - aZp) * aScale + (b - bZp) * bScale) / yScale}, clamped to {@code [lo - yZp, hi - yZp]},
+     * {@code y = rint(v) + yZp} (a NaN v gives yZp). Requires {@code 0 <= lo <= hi <= 255} and uint8 zero points.
+     * Every implementation gives identical bytes (ONNX Runtime agrees with this definition: QAdd's tests).
+     */
+    void addU8(int n, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff, float bScale, int bZp,
+               float yScale, int yZp, int lo, int hi, byte[] y, int yOff);
 }

@@ -64,6 +64,18 @@ final class KernelArgs {
     }
 
     /** Checks a {@link FloatKernels#biasClamp} call; a clamp needs {@code lo <= hi} (as {@code Math.clamp}). */
+    static void checkAdd(int n, byte[] a, int aOff, int aZp, byte[] b, int bOff, int bZp, int yZp, int lo, int hi,
+                         byte[] y, int yOff) {
+        checkBytes(n, a, aOff, y, yOff);
+        checkBytes(n, b, bOff, y, yOff);
+        if (aZp < 0 || aZp > 255 || bZp < 0 || bZp > 255 || yZp < 0 || yZp > 255) {
+            throw new IllegalArgumentException("uint8 zero points must be in [0, 255], got " + aZp + ", " + bZp + ", " + yZp);
+        }
+        if (lo < 0 || hi > 255 || lo > hi) {
+            throw new IllegalArgumentException("bounds must satisfy 0 <= lo <= hi <= 255, got [" + lo + ", " + hi + "]");
+        }
+    }
+
     static void checkBytes(int n, byte[] x, int xOff, byte[] y, int yOff) {
         if (n < 0) {
             throw new IllegalArgumentException("negative size n=" + n);

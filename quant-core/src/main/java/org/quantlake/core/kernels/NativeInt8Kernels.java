@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 final class NativeInt8Kernels implements Int8Kernels {
 
-    private static final Int8Kernels JAVA_MAX =
+    private static final Int8Kernels JAVA_ELEMENTWISE =
             KernelProvider.panamaInt8Kernels().orElseGet(KernelProvider::javaInt8Kernels);
 
     private final NativeLevel level;
@@ -102,6 +102,13 @@ final class NativeInt8Kernels implements Int8Kernels {
      */
     @Override
     public void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff) {
-        JAVA_MAX.maxU8(n, x, xOff, y, yOff);
+        JAVA_ELEMENTWISE.maxU8(n, x, xOff, y, yOff);
+    }
+
+    /** Elementwise and memory-bound: the JVM's best Java int8 kernel runs it, as {@link #maxU8}. */
+    @Override
+    public void addU8(int n, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff, float bScale, int bZp,
+                      float yScale, int yZp, int lo, int hi, byte[] y, int yOff) {
+        JAVA_ELEMENTWISE.addU8(n, a, aOff, aScale, aZp, b, bOff, bScale, bZp, yScale, yZp, lo, hi, y, yOff);
     }
 }

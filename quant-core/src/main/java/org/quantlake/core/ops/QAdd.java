@@ -2,6 +2,7 @@ package org.quantlake.core.ops;
 
 import org.quantlake.core.engine.Step;
 import org.quantlake.core.graph.ElemType;
+import org.quantlake.core.kernels.Int8Kernels;
 
 /**
  * int8 Add (lowered from DQ(a), DQ(b) -> Add [-> Relu] -> Q), computed exactly as that QDQ unit defines it, in
@@ -37,15 +38,12 @@ final class QAdd extends OpDef {
         int bs = c.inSlot(1);
         int ys = c.outSlot(0);
         if (p.dims().length == 1 && p.strideA()[0] == 1 && p.strideB()[0] == 1) {
+            // same shapes (residual adds): the int8 kernels' elementwise loop, the same definition vectorised
             int n = p.dims()[0];
-            return x -> {
-                byte[] av = x.b(as), bv = x.b(bs), y = x.b(ys);
-                for (int o = 0; o < n; o++) {
-                    float v = (((av[o] & 0xFF) - za) * sa + ((bv[o] & 0xFF) - zb) * sb) / sy;
-                    v = Math.min(Math.max(v, lo), hi);
-                    y[o] = (byte) ((int) Math.rint(v) + zy);
-                }
-            };
+            Int8Kernels kern = c.int8Kernels();
+            int loB = QAttrs.lo(node);
+            int hiB = QAttrs.hi(node);
+            return x -> kern.addU8(n, x.b(as), 0, sa, za, x.b(bs), 0, sb, zb, sy, zy, loB, hiB, x.b(ys), 0);
         }
         return x -> {
             byte[] av = x.b(as), bv = x.b(bs), y = x.b(ys);

@@ -266,6 +266,12 @@ class KernelProviderTest {
         }
 
         @Override
+        public void addU8(int n, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff, float bScale, int bZp,
+                          float yScale, int yZp, int lo, int hi, byte[] y, int yOff) {
+            throw new AssertionError("not for computing");
+        }
+
+        @Override
         public void gemmS8U8(int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff, int ldb,
                              int[] c, int cOff, int ldc) {
             throw new AssertionError("not for computing");

@@ -20,8 +20,8 @@ final class PanamaQAdd {
     private static final int L = I.length();
     /** The bytes of one int vector. */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-    private static final float ROUNDER = 12582912f;
-    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    private static final float ROUNDER = PanamaRequantize.ROUNDER;
+    private static final int ROUNDER_BITS = PanamaRequantize.ROUNDER_BITS;
 
     private PanamaQAdd() {
     }

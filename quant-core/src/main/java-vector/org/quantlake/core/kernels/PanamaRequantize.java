@@ -30,8 +30,8 @@ final class PanamaRequantize {
     /** Bytes narrowed from one int vector. */
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     /** 1.5 * 2^23: adding it leaves only the integer part of any |v| <= 2^22, rounded half to even. */
-    private static final float ROUNDER = 12582912f;
-    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    static final float ROUNDER = 12582912f;
+    static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 
     private PanamaRequantize() {
     }

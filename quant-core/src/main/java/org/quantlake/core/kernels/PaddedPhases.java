@@ -18,6 +18,8 @@ import java.util.Arrays;
 final class PaddedPhases {
     final int inH, inW, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW;
     final int ph, pw, phaseSize, wideOff, size;
+    /** Pad runs (pairs) and input copies (triples) of {@link #load}, planned once per geometry. */
+    private final int[] padRuns, copies;
 
     PaddedPhases(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft,
                  int outH, int outW) {
@@ -32,38 +34,51 @@ final class PaddedPhases {
         int slack = (kw - 1) * dw / sw + 1;
         wideOff = Math.addExact(Math.multiplyExact(sh * sw, phaseSize), slack);
         size = Math.addExact(wideOff, Math.multiplyExact(outH, pw));
+        padRuns = padRuns();
+        copies = copies();
     }
 
     /** Copies plane x into the padded phases of {@code s}, everything else of the phases (and slack) = pad. */
     void load(float[] x, int xOff, float pad, float[] s) {
-        fillPadding(s, pad);
-        for (int ih = 0; ih < inH; ih++) {
-            int a = ih + padTop;
-            int rowBase = (a % sh) * sw * phaseSize + (a / sh) * pw;
-            int src = xOff + ih * inW;
+        for (int r = 0; r < padRuns.length; r += 2) {
+            Arrays.fill(s, padRuns[r], padRuns[r + 1], pad);
+        }
+        for (int c = 0; c < copies.length; c += 3) {
+            int from = xOff + copies[c], d = copies[c + 1], count = copies[c + 2];
             if (sw == 1) {
-                System.arraycopy(x, src, s, rowBase + padLeft, inW);
+                System.arraycopy(x, from, s, d, count);
             } else {
-                for (int p = 0; p < sw; p++) {
-                    // the input columns landing in column phase p: (iw + padLeft) % sw == p
-                    int iw0 = Math.floorMod(p - padLeft, sw);
-                    int d = rowBase + p * phaseSize + (iw0 + padLeft) / sw;
-                    int count = iw0 < inW ? (inW - iw0 + sw - 1) / sw : 0;
-                    int from = src + iw0;
-                    // a counted loop with indices affine in t: C2 hoists the range checks and unrolls it
-                    for (int t = 0; t < count; t++) {
-                        s[d + t] = x[from + t * sw];
-                    }
+                // a counted loop with indices affine in t: C2 hoists the range checks and unrolls it
+                for (int t = 0; t < count; t++) {
+                    s[d + t] = x[from + t * sw];
+                }
+            }
+        }
+    }
+
+    /** As {@link #load(float[], int, float, float[])}, for bytes (the int8 max pool). */
+    void load(byte[] x, int xOff, byte pad, byte[] s) {
+        for (int r = 0; r < padRuns.length; r += 2) {
+            Arrays.fill(s, padRuns[r], padRuns[r + 1], pad);
+        }
+        for (int c = 0; c < copies.length; c += 3) {
+            int from = xOff + copies[c], d = copies[c + 1], count = copies[c + 2];
+            if (sw == 1) {
+                System.arraycopy(x, from, s, d, count);
+            } else {
+                for (int t = 0; t < count; t++) {
+                    s[d + t] = x[from + t * sw];
                 }
             }
         }
     }
 
     /**
-     * Writes the pad value to exactly the phase cells no input lands in (and the slack); filling every cell first
-     * cost a third of a strided max pool.
+     * The runs [from, to) of phase cells no input lands in (and the slack), as pairs: only these get the pad value
+     * (filling every cell first cost a third of a strided max pool).
      */
-    private void fillPadding(float[] s, float pad) {
+    private int[] padRuns() {
+        IntList runs = new IntList();
         for (int r = 0; r < sh; r++) {
             for (int p = 0; p < sw; p++) {
                 int base = (r * sw + p) * phaseSize;
@@ -74,15 +89,52 @@ final class PaddedPhases {
                     int row = a * sh + r;
                     int start = base + a * pw;
                     if (row < padTop || row >= padTop + inH) {
-                        Arrays.fill(s, start, start + pw, pad);
+                        runs.add(start, start + pw);
                     } else {
-                        Arrays.fill(s, start, start + bLo, pad);
-                        Arrays.fill(s, start + bHi, start + pw, pad);
+                        if (bLo > 0) runs.add(start, start + bLo);
+                        if (bHi < pw) runs.add(start + bHi, start + pw);
                     }
                 }
             }
         }
-        Arrays.fill(s, sh * sw * phaseSize, wideOff, pad);
+        runs.add(sh * sw * phaseSize, wideOff);
+        return runs.toArray();
+    }
+
+    /**
+     * The copies from the input plane into the phases, as triples (source offset in the plane, destination, count),
+     * each reading every sw-th input column: per input row, one per column phase its columns land in.
+     */
+    private int[] copies() {
+        IntList copies = new IntList();
+        for (int ih = 0; ih < inH; ih++) {
+            int a = ih + padTop;
+            int rowBase = (a % sh) * sw * phaseSize + (a / sh) * pw;
+            for (int p = 0; p < sw; p++) {
+                // the input columns landing in column phase p: (iw + padLeft) % sw == p
+                int iw0 = Math.floorMod(p - padLeft, sw);
+                int count = iw0 < inW ? (inW - iw0 + sw - 1) / sw : 0;
+                if (count > 0) copies.add(ih * inW + iw0, rowBase + p * phaseSize + (iw0 + padLeft) / sw, count);
+            }
+        }
+        return copies.toArray();
+    }
+
+    /** A growable int array (the plans are built once per layer). */
+    private static final class IntList {
+        private int[] v = new int[16];
+        private int n;
+
+        void add(int... xs) {
+            for (int x : xs) {
+                if (n == v.length) v = Arrays.copyOf(v, 2 * n);
+                v[n++] = x;
+            }
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(v, n);
+        }
     }
 
     /** Start, in the scratch, of tap (i, j)'s run of outH * pw inputs. */
@@ -102,54 +154,6 @@ final class PaddedPhases {
         for (int oh = 0; oh < outH; oh++) {
             System.arraycopy(s, wideOff + oh * pw, out, outOff + oh * outW, outW);
         }
-    }
-
-    /** As {@link #load(float[], int, float, float[])}, for bytes (the int8 max pool). */
-    void load(byte[] x, int xOff, byte pad, byte[] s) {
-        fillPadding(s, pad);
-        for (int ih = 0; ih < inH; ih++) {
-            int a = ih + padTop;
-            int rowBase = (a % sh) * sw * phaseSize + (a / sh) * pw;
-            int src = xOff + ih * inW;
-            if (sw == 1) {
-                System.arraycopy(x, src, s, rowBase + padLeft, inW);
-            } else {
-                for (int p = 0; p < sw; p++) {
-                    // the input columns landing in column phase p: (iw + padLeft) % sw == p
-                    int iw0 = Math.floorMod(p - padLeft, sw);
-                    int d = rowBase + p * phaseSize + (iw0 + padLeft) / sw;
-                    int count = iw0 < inW ? (inW - iw0 + sw - 1) / sw : 0;
-                    int from = src + iw0;
-                    // a counted loop with indices affine in t: C2 hoists the range checks and unrolls it
-                    for (int t = 0; t < count; t++) {
-                        s[d + t] = x[from + t * sw];
-                    }
-                }
-            }
-        }
-    }
-
-    /** As {@link #fillPadding(float[], float)}, for bytes. */
-    private void fillPadding(byte[] s, byte pad) {
-        for (int r = 0; r < sh; r++) {
-            for (int p = 0; p < sw; p++) {
-                int base = (r * sw + p) * phaseSize;
-                // phase columns b hold padded column b * sw + p: inputs where padLeft <= b * sw + p < padLeft + inW
-                int bLo = Math.min(pw, Math.max(0, Math.floorDiv(padLeft - p + sw - 1, sw)));
-                int bHi = Math.min(pw, Math.max(bLo, Math.floorDiv(padLeft + inW - p + sw - 1, sw)));
-                for (int a = 0; a < ph; a++) {
-                    int row = a * sh + r;
-                    int start = base + a * pw;
-                    if (row < padTop || row >= padTop + inH) {
-                        Arrays.fill(s, start, start + pw, pad);
-                    } else {
-                        Arrays.fill(s, start, start + bLo, pad);
-                        Arrays.fill(s, start + bHi, start + pw, pad);
-                    }
-                }
-            }
-        }
-        Arrays.fill(s, sh * sw * phaseSize, wideOff, pad);
     }
 
     /** As {@link #store(float[], float[], int)}, for bytes. */

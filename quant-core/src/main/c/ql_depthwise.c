@@ -19,7 +19,7 @@ size_t ql_dw_scratch(const ql_conv *cv, int images) {
     int ph, pw;
     plane_dims(&cv->s, &ph, &pw);
     size_t plane = (size_t) ph * (size_t) pw + QL_DW_SLACK;
-    return 3 * QL_ALIGN + plane + ql_dw_tmp_bytes(cv->s.oh, cv->s.ow, pw);
+    return 3 * QL_ALIGN + plane + ql_dw_tmp_bytes(cv->s.oh, cv->s.ow, ph, pw);
 }
 
 static void pad_plane(const ql_conv_spec *s, const uint8_t *x, int ph, int pw, uint8_t *p) {

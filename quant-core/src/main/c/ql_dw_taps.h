@@ -5,8 +5,10 @@
  * - stride 1: the output is computed in "wide" rows of the padded plane's width pw (the extra pw - ow columns are
  *   computed and never stored), so each tap is one run of oh * pw accumulators over the flat plane: a handful of
  *   long loops instead of a loop per output row (MobileNetV2's 7-28 column rows left vectors mostly empty);
- * - stride 2 (columns): a loop per output row and tap with a constant stride 2, which gcc vectorises with permutes
- *   (splitting the plane into even and odd column phases first measured no faster);
+ * - stride 2 x 2 without dilation: the plane is split into its four stride phases once, then as stride 1 (one run of
+ *   oh * q accumulators per tap over wide rows of the phase width q);
+ * - other column stride 2: a loop per output row and tap with a constant stride 2, which gcc vectorises with permutes
+ *   (splitting only the columns into even and odd phases measured no faster);
  * - anything else: 0, and the generic C loop runs.
  * Sums wrap (uint32) like Java ints; |w * x| <= 32,640 is exact. Results equal the reference bit for bit.
  */
@@ -28,6 +30,48 @@ QL_T static int dw_plane(const ql_dw_plane *d) {
         }
         for (int oh = 0; oh < d->oh; oh++) {
             requant_row((const int32_t *) acc + (size_t) oh * d->pw, d->ow, d->base, d->mult, d->rq,
+                        d->y + (size_t) oh * d->ow);
+        }
+        return 1;
+    }
+    if (d->sh == 2 && d->sw == 2 && d->dh == 1 && d->dw == 1 && d->kw <= 2 * QL_DW_SLACK) {
+        /* Split the padded plane into its four stride phases once, Q[rp][cp][a][b] = P[2a + rp][2b + cp] (ph2 x q
+         * each), so tap (i, j) reads Q[i & 1][j & 1][oh + i/2][ow + j/2]: like stride 1, one run of oh * q
+         * accumulators per tap over wide rows of width q. Runs may read (kw-1)/2 bytes past a phase, into the next
+         * phase or the slack, for dropped columns only. */
+        int ph = (d->oh - 1) * 2 + d->kh;
+        int ph2 = (ph + 1) / 2, q = (d->pw + 1) / 2;
+        size_t phase = (size_t) ph2 * (size_t) q;
+        size_t n = (size_t) d->oh * (size_t) q;
+        uint8_t *qs = (uint8_t *) (acc + n + 16);
+        for (int r = 0; r < ph; r++) {
+            const uint8_t *src = d->p + (size_t) r * (size_t) d->pw;
+            uint8_t *e = qs + (size_t) ((r & 1) * 2) * phase + (size_t) (r >> 1) * q;
+            uint8_t *o = e + phase;
+            for (int c = 0; c < d->pw / 2; c++) {
+                e[c] = src[2 * c];
+                o[c] = src[2 * c + 1];
+            }
+            if (d->pw & 1) {
+                e[q - 1] = src[d->pw - 1];
+                o[q - 1] = 0;
+            }
+        }
+        if (ph & 1) {  /* the odd row phase is one row short: define it (dropped outputs only read it) */
+            memset(qs + 2 * phase + (size_t) (ph2 - 1) * q, 0, (size_t) q);
+            memset(qs + 3 * phase + (size_t) (ph2 - 1) * q, 0, (size_t) q);
+        }
+        memset(qs + 4 * phase, 0, QL_DW_SLACK);
+        memset(acc, 0, n * sizeof(uint32_t));
+        for (int i = 0; i < d->kh; i++) {
+            for (int j = 0; j < d->kw; j++) {
+                const uint8_t *src = qs + (size_t) ((i & 1) * 2 + (j & 1)) * phase + (size_t) (i >> 1) * q + (j >> 1);
+                int32_t wv = w[i * d->kw + j];
+                for (size_t t = 0; t < n; t++) acc[t] += (uint32_t) (wv * (int32_t) src[t]);
+            }
+        }
+        for (int oh = 0; oh < d->oh; oh++) {
+            requant_row((const int32_t *) acc + (size_t) oh * q, d->ow, d->base, d->mult, d->rq,
                         d->y + (size_t) oh * d->ow);
         }
         return 1;

@@ -44,11 +44,15 @@ typedef struct ql_dw_plane {
     uint8_t *tmp;        /* QL_ALIGN-aligned, ql_dw_tmp_bytes */
 } ql_dw_plane;
 
-/* Scratch a dw_plane kernel may use for an output plane of oh x ow. */
-static inline size_t ql_dw_tmp_bytes(int oh, int ow, int pw) {
+/* Scratch a dw_plane kernel may use for an output plane of oh x ow from a padded plane of ph x pw. */
+static inline size_t ql_dw_tmp_bytes(int oh, int ow, int ph, int pw) {
     size_t flat = ((size_t) oh * (size_t) pw + 64) * 4;  /* int32 accumulators or bytes over the flat plane */
     size_t row = ((size_t) ow + 64) * 4;
-    return (flat > row ? flat : row) + 64;
+    /* stride 2 x 2: oh * q int32 accumulators (+16), then four phases of ((ph + 1) / 2) x q bytes and the slack */
+    size_t q = ((size_t) pw + 1) / 2;
+    size_t phases = ((size_t) oh * q + 16) * 4 + 4 * (((size_t) ph + 1) / 2) * q + QL_DW_SLACK;
+    size_t most = flat > row ? flat : row;
+    return (most > phases ? most : phases) + 64;
 }
 
 /*

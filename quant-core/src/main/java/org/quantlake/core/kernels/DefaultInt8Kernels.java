@@ -88,15 +88,22 @@ public final class DefaultInt8Kernels implements Int8Kernels {
         addU8Scalar(0, n, a, aOff, aScale, aZp, b, bOff, bScale, bZp, yScale, yZp, lo, hi, y, yOff);
     }
 
-    /** The definition, for elements [from, to); also the Vector API version's tail and non-finite fallback. */
+    /** {@link #addU8Value} over elements [from, to); also the Vector API version's tail and non-finite fallback. */
     static void addU8Scalar(int from, int to, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff,
                             float bScale, int bZp, float yScale, int yZp, int lo, int hi, byte[] y, int yOff) {
-        float vlo = lo - yZp;
-        float vhi = hi - yZp;
         for (int i = from; i < to; i++) {
-            float v = (((a[aOff + i] & 0xFF) - aZp) * aScale + ((b[bOff + i] & 0xFF) - bZp) * bScale) / yScale;
-            v = Math.min(Math.max(v, vlo), vhi);
-            y[yOff + i] = (byte) ((int) Math.rint(v) + yZp);
+            y[yOff + i] = addU8Value(a[aOff + i], aScale, aZp, b[bOff + i], bScale, bZp, yScale, yZp, lo, hi);
         }
+    }
+
+    /**
+     * The int8 Add definition of {@link Int8Kernels#addU8} for one element (also QAdd's broadcasting path, so the
+     * definition is written once).
+     */
+    public static byte addU8Value(byte a, float aScale, int aZp, byte b, float bScale, int bZp, float yScale, int yZp,
+                                  int lo, int hi) {
+        float v = (((a & 0xFF) - aZp) * aScale + ((b & 0xFF) - bZp) * bScale) / yScale;
+        v = Math.min(Math.max(v, (float) (lo - yZp)), (float) (hi - yZp));
+        return (byte) ((int) Math.rint(v) + yZp);
     }
 }

@@ -2,6 +2,7 @@ package org.quantlake.core.ops;
 
 import org.quantlake.core.engine.Step;
 import org.quantlake.core.graph.ElemType;
+import org.quantlake.core.kernels.DefaultInt8Kernels;
 import org.quantlake.core.kernels.Int8Kernels;
 
 /**
@@ -31,8 +32,8 @@ final class QAdd extends OpDef {
         int za = QAttrs.i(node, QAttrs.X_ZP);
         int zb = QAttrs.i(node, QAttrs.B_ZP);
         int zy = QAttrs.i(node, QAttrs.Y_ZP);
-        float lo = QAttrs.lo(node) - zy;
-        float hi = QAttrs.hi(node) - zy;
+        int lo = QAttrs.lo(node);
+        int hi = QAttrs.hi(node);
         Broadcast.Plan p = Broadcast.plan(c.inShape(0), c.inShape(1), c.outShape(0));
         int as = c.inSlot(0);
         int bs = c.inSlot(1);
@@ -41,17 +42,12 @@ final class QAdd extends OpDef {
             // same shapes (residual adds): the int8 kernels' elementwise loop, the same definition vectorised
             int n = p.dims()[0];
             Int8Kernels kern = c.int8Kernels();
-            int loB = QAttrs.lo(node);
-            int hiB = QAttrs.hi(node);
-            return x -> kern.addU8(n, x.b(as), 0, sa, za, x.b(bs), 0, sb, zb, sy, zy, loB, hiB, x.b(ys), 0);
+            return x -> kern.addU8(n, x.b(as), 0, sa, za, x.b(bs), 0, sb, zb, sy, zy, lo, hi, x.b(ys), 0);
         }
         return x -> {
             byte[] av = x.b(as), bv = x.b(bs), y = x.b(ys);
-            Binary.forEach(p, (o, ia, ib) -> {
-                float v = (((av[ia] & 0xFF) - za) * sa + ((bv[ib] & 0xFF) - zb) * sb) / sy;
-                v = Math.min(Math.max(v, lo), hi);
-                y[o] = (byte) ((int) Math.rint(v) + zy);
-            });
+            Binary.forEach(p, (o, ia, ib) ->
+                    y[o] = DefaultInt8Kernels.addU8Value(av[ia], sa, za, bv[ib], sb, zb, sy, zy, lo, hi));
         };
     }
 }

@@ -12,6 +12,32 @@
  * - anything else: 0, and the generic C loop runs.
  * Sums wrap (uint32) like Java ints; |w * x| <= 32,640 is exact. Results equal the reference bit for bit.
  */
+/*
+ * The tap loop both flat paths share: the plane split into sh x sw stride phases of `phase` bytes each (one phase, the
+ * padded plane itself, for stride 1), every phase row q bytes wide. Tap (i, j) reads phase ((i*dh) % sh, (j*dw) % sw)
+ * from row (i*dh) / sh, column (j*dw) / sw, as one run of oh * q accumulators; then each output row's first ow
+ * accumulators are requantized.
+ */
+QL_T static void dw_phase_runs(const ql_dw_plane *d, const uint8_t *phases, size_t phase, int q, int sh, int sw,
+                               uint32_t *acc) {
+    size_t n = (size_t) d->oh * (size_t) q;
+    memset(acc, 0, n * sizeof(uint32_t));
+    for (int i = 0; i < d->kh; i++) {
+        int ri = i * d->dh;
+        for (int j = 0; j < d->kw; j++) {
+            int cj = j * d->dw;
+            const uint8_t *src = phases + (size_t) ((ri % sh) * sw + cj % sw) * phase + (size_t) (ri / sh) * (size_t) q
+                                 + (size_t) (cj / sw);
+            int32_t wv = d->w[i * d->kw + j];
+            for (size_t t = 0; t < n; t++) acc[t] += (uint32_t) (wv * (int32_t) src[t]);
+        }
+    }
+    for (int oh = 0; oh < d->oh; oh++) {
+        requant_row((const int32_t *) acc + (size_t) oh * (size_t) q, d->ow, d->base, d->mult, d->rq,
+                    d->y + (size_t) oh * d->ow);
+    }
+}
+
 QL_T static int dw_plane(const ql_dw_plane *d) {
     uint32_t *acc = (uint32_t *) d->tmp;
     const int8_t *w = d->w;
@@ -19,19 +45,7 @@ QL_T static int dw_plane(const ql_dw_plane *d) {
         /* tap (i, j) reads P[oh + i*dh][ow + j*dw] = flat[(i*dh)*pw + j*dw + (oh*pw + ow)]; the wide columns run up
          * to (kw-1)*dw bytes past the plane's last row, into the slack */
         if ((d->kw - 1) * d->dw > QL_DW_SLACK) return 0;
-        size_t n = (size_t) d->oh * (size_t) d->pw;
-        memset(acc, 0, n * sizeof(uint32_t));
-        for (int i = 0; i < d->kh; i++) {
-            for (int j = 0; j < d->kw; j++) {
-                const uint8_t *src = d->p + (size_t) (i * d->dh) * (size_t) d->pw + (size_t) (j * d->dw);
-                int32_t wv = w[i * d->kw + j];
-                for (size_t t = 0; t < n; t++) acc[t] += (uint32_t) (wv * (int32_t) src[t]);
-            }
-        }
-        for (int oh = 0; oh < d->oh; oh++) {
-            requant_row((const int32_t *) acc + (size_t) oh * d->pw, d->ow, d->base, d->mult, d->rq,
-                        d->y + (size_t) oh * d->ow);
-        }
+        dw_phase_runs(d, d->p, 0, d->pw, 1, 1, acc);
         return 1;
     }
     if (d->sh == 2 && d->sw == 2 && d->dh == 1 && d->dw == 1 && d->kw <= 2 * QL_DW_SLACK) {
@@ -62,18 +76,7 @@ QL_T static int dw_plane(const ql_dw_plane *d) {
             memset(qs + 3 * phase + (size_t) (ph2 - 1) * q, 0, (size_t) q);
         }
         memset(qs + 4 * phase, 0, QL_DW_SLACK);
-        memset(acc, 0, n * sizeof(uint32_t));
-        for (int i = 0; i < d->kh; i++) {
-            for (int j = 0; j < d->kw; j++) {
-                const uint8_t *src = qs + (size_t) ((i & 1) * 2 + (j & 1)) * phase + (size_t) (i >> 1) * q + (j >> 1);
-                int32_t wv = w[i * d->kw + j];
-                for (size_t t = 0; t < n; t++) acc[t] += (uint32_t) (wv * (int32_t) src[t]);
-            }
-        }
-        for (int oh = 0; oh < d->oh; oh++) {
-            requant_row((const int32_t *) acc + (size_t) oh * q, d->ow, d->base, d->mult, d->rq,
-                        d->y + (size_t) oh * d->ow);
-        }
+        dw_phase_runs(d, qs, phase, q, 2, 2, acc);
         return 1;
     }
     if (d->sw == 2) {

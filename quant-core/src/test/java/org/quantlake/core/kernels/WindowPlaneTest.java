@@ -129,7 +129,7 @@ class WindowPlaneTest {
         float bias = (float) r.nextGaussian();
         DepthwiseConv dwc = new DepthwiseConv(inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW);
         MaxPoolPlane mp = new MaxPoolPlane(inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW);
-        float[] scratch = new float[dwc.scratchSize()];
+        float[] scratch = new float[Math.max(dwc.scratchSize(), mp.scratchSize())];
         java.util.Arrays.fill(scratch, Float.NaN);  // stale scratch from another layer must not leak into results
         float[] conv = new float[outH * outW + 1];
         float[] pool = new float[outH * outW + 1];

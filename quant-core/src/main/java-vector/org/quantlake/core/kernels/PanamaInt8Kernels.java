@@ -82,6 +82,12 @@ final class PanamaInt8Kernels implements Int8Kernels {
     }
 
     @Override
+    public void quantize(int n, float[] x, int xOff, float scale, int zp, boolean signed, byte[] y, int yOff) {
+        KernelArgs.checkQuantize(n, x, xOff, zp, signed, y, yOff);
+        PanamaQuantize.quantize(n, x, xOff, scale, zp, signed, y, yOff);
+    }
+
+    @Override
     public void maxU8(int n, byte[] x, int xOff, byte[] y, int yOff) {
         KernelArgs.checkBytes(n, x, xOff, y, yOff);
         // No unsigned max in JDK 17's Vector API: flipping the sign bit maps uint8 order onto int8 order.

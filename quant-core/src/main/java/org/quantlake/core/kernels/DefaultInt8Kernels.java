@@ -1,5 +1,8 @@
 package org.quantlake.core.kernels;
 
+import org.quantlake.core.quant.QuantDType;
+import org.quantlake.core.quant.Quantization;
+
 import org.quantlake.core.quant.Requantizer;
 
 /**
@@ -105,5 +108,14 @@ public final class DefaultInt8Kernels implements Int8Kernels {
         float v = (((a & 0xFF) - aZp) * aScale + ((b & 0xFF) - bZp) * bScale) / yScale;
         v = Math.min(Math.max(v, (float) (lo - yZp)), (float) (hi - yZp));
         return (byte) ((int) Math.rint(v) + yZp);
+    }
+
+    /** {@link Int8Kernels#quantize} over elements [from, to): the scalar definition, also the vector versions' tail. */
+    static void quantizeScalar(int from, int to, float[] x, int xOff, float scale, int zp, boolean signed, byte[] y,
+                               int yOff) {
+        QuantDType dt = signed ? QuantDType.QINT8 : QuantDType.QUINT8;
+        for (int i = from; i < to; i++) {
+            y[yOff + i] = (byte) Quantization.quantize(x[xOff + i], scale, zp, dt);
+        }
     }
 }

@@ -69,4 +69,15 @@ public interface Int8Kernels {
      */
     void addU8(int n, byte[] a, int aOff, float aScale, int aZp, byte[] b, int bOff, float bScale, int bZp,
                float yScale, int yZp, int lo, int hi, byte[] y, int yOff);
+
+    /**
+     * ONNX QuantizeLinear per tensor over n values, exactly {@link org.quantlake.core.quant.Quantization#quantize}:
+     * {@code q = saturate(rint(x / scale) + zp)} to [0, 255] ({@code signed == false}, stored as the low 8 bits) or
+     * [-128, 127], with a NaN giving zp. Requires zp within the type's range. Every implementation gives identical
+     * bytes; the default is the scalar definition.
+     */
+    default void quantize(int n, float[] x, int xOff, float scale, int zp, boolean signed, byte[] y, int yOff) {
+        KernelArgs.checkQuantize(n, x, xOff, zp, signed, y, yOff);
+        DefaultInt8Kernels.quantizeScalar(0, n, x, xOff, scale, zp, signed, y, yOff);
+    }
 }

@@ -76,6 +76,19 @@ final class KernelArgs {
         }
     }
 
+    static void checkQuantize(int n, float[] x, int xOff, int zp, boolean signed, byte[] y, int yOff) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative size n=" + n);
+        }
+        checkMatrix("x", x, xOff, 1, n, n);
+        checkMatrix("y", y, yOff, 1, n, n);
+        int lo = signed ? -128 : 0;
+        if (zp < lo || zp > lo + 255) {
+            throw new IllegalArgumentException((signed ? "int8" : "uint8") + " zero point must be in [" + lo + ", "
+                    + (lo + 255) + "], got " + zp);
+        }
+    }
+
     static void checkBytes(int n, byte[] x, int xOff, byte[] y, int yOff) {
         if (n < 0) {
             throw new IllegalArgumentException("negative size n=" + n);

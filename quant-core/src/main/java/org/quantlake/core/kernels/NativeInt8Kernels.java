@@ -111,4 +111,10 @@ final class NativeInt8Kernels implements Int8Kernels {
                       float yScale, int yZp, int lo, int hi, byte[] y, int yOff) {
         JAVA_ELEMENTWISE.addU8(n, a, aOff, aScale, aZp, b, bOff, bScale, bZp, yScale, yZp, lo, hi, y, yOff);
     }
+
+    /** Elementwise and memory-bound: the JVM's best Java int8 kernel runs it, as {@link #maxU8}. */
+    @Override
+    public void quantize(int n, float[] x, int xOff, float scale, int zp, boolean signed, byte[] y, int yOff) {
+        JAVA_ELEMENTWISE.quantize(n, x, xOff, scale, zp, signed, y, yOff);
+    }
 }

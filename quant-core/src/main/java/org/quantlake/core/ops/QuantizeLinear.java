@@ -59,7 +59,9 @@ final class QuantizeLinear extends OpDef {
         if (!q.isPerChannel()) {
             float s = q.scale();
             int z = q.zeroPoint();
-            return a -> Quantization.quantize(a.f(xs), 0, a.b(ys), 0, n, s, z, dt);
+            org.quantlake.core.kernels.Int8Kernels kern = c.int8Kernels();
+            boolean signed = dt == QuantDType.QINT8;
+            return a -> kern.quantize(n, a.f(xs), 0, s, z, signed, a.b(ys), 0);
         }
         return a -> {
             byte[] out = Quantization.quantize(java.util.Arrays.copyOf(a.f(xs), n), shape, q);

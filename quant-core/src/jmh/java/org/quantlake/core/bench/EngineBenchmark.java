@@ -23,13 +23,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.quantlake.core.engine.CompiledModel;
 import org.quantlake.core.engine.InferenceSession;
 import org.quantlake.core.graph.Graph;
 import org.quantlake.core.graph.ValueInfo;
 import org.quantlake.core.onnx.OnnxModelReader;
 import org.quantlake.core.onnx.OnnxModelWriter;
 import org.quantlake.core.ptq.PostTrainingQuantizer;
+import org.quantlake.core.ptq.Fusion;
 import org.quantlake.core.ptq.QConfig;
 import org.quantlake.core.ptq.QuantizedModel;
 import org.quantlake.core.testutil.Assets;
@@ -86,7 +86,7 @@ public class EngineBenchmark {
             run = qm.qdqGraph();
             if (engine.equals("ours-int8")) session = QuantizedModel.int8Engine(run).newSession();
         } else if (engine.equals("ours-fp32")) {
-            session = new CompiledModel(g).newSession();
+            session = Fusion.inferenceEngine(g).newSession();  // BatchNorm and Relu/Clip fused, as ORT does
         }
         if (engine.startsWith("ort")) {
             env = OrtEnvironment.getEnvironment();

@@ -12,6 +12,7 @@ import org.quantlake.core.graph.Node;
 import org.quantlake.core.kernels.KernelProvider;
 import org.quantlake.core.onnx.OnnxModelReader;
 import org.quantlake.core.ptq.PostTrainingQuantizer;
+import org.quantlake.core.ptq.Fusion;
 import org.quantlake.core.ptq.QConfig;
 import org.quantlake.core.ptq.QuantizedModel;
 import org.quantlake.core.testutil.Assets;
@@ -51,7 +52,7 @@ public final class OpProfile {
             QuantizedModel qm = new PostTrainingQuantizer(g, QConfig.defaults()).quantize(calib, "profile");
             compiled = QuantizedModel.int8Engine(qm.qdqGraph());
         } else {
-            compiled = new CompiledModel(g);
+            compiled = Fusion.inferenceEngine(g);
         }
         InferenceSession session = compiled.newSession();
         float[] input = ModelZoo.randomImages(batch, 224, 3);

@@ -30,8 +30,19 @@ public final class CompiledModel {
     private final Map<String, Object> prepared = new HashMap<>();
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final int declaredBatch;
+    private final boolean fuseActivations;
 
     public CompiledModel(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels) {
+        this(graph, kernels, int8Kernels, false);
+    }
+
+    /**
+     * @param fuseActivations fuse a Relu/Clip into the Conv before it (the Conv clamps in its epilogue; see
+     *                        {@link PlanBuilder}): faster, the same function, but the Conv's pre-activation output is
+     *                        never materialised, so a {@link ValueObserver} does not see it. Off for calibration.
+     */
+    public CompiledModel(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels, boolean fuseActivations) {
+        this.fuseActivations = fuseActivations;
         graph.validate();
         OpRegistry.checkSupported(graph);
         this.graph = graph;
@@ -114,7 +125,7 @@ public final class CompiledModel {
         int b = batch;
         return plans.computeIfAbsent(key.toString(), k -> {
             synchronized (prepared) {
-                return new PlanBuilder(graph, kernels, int8Kernels, prepared, declaredBatch, b).build(inputShapes);
+                return new PlanBuilder(graph, kernels, int8Kernels, prepared, declaredBatch, b, fuseActivations).build(inputShapes);
             }
         });
     }

@@ -29,6 +29,10 @@ import org.quantlake.core.tensor.Shapes;
  *   <li>slots: best-fit reuse of freed slots, so memory tracks the peak of live values, not their sum;</li>
  *   <li>steps: each runtime node's {@link OpDef#compile}.</li>
  * </ol>
+ * With {@code fuseActivations}, a Relu or constant-bound Clip that is the only reader of a Conv's output (not a graph
+ * output) is fused in pass 1: the Conv clamps in its epilogue ({@link OpContext#fusedClamp}), the activation runs no
+ * step and shares the Conv output's storage, as a view does. The pre-activation value then never exists, so it is not
+ * reported to observers: plans that observe values (calibration) are built without fusion.
  */
 final class PlanBuilder {
     /** What pass 1 knows of a value. */
@@ -56,6 +60,10 @@ final class PlanBuilder {
     private final Map<String, Object> prepared;
     private final int declaredBatch;
     private final int batch;
+    private final boolean fuseActivations;
+    /** Conv node name -> the fused activation's [lo, hi]; and the fused activation nodes (no step). */
+    private final Map<String, float[]> fusedClamp = new HashMap<>();
+    private final java.util.Set<String> fusedActivations = new java.util.HashSet<>();
     private final Map<String, Value> values = new HashMap<>();
     private int storages;
 
@@ -67,6 +75,12 @@ final class PlanBuilder {
     private final Map<String, Integer> scratchSlot = new HashMap<>();
 
     PlanBuilder(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels, Map<String, Object> prepared, int declaredBatch, int batch) {
+        this(graph, kernels, int8Kernels, prepared, declaredBatch, batch, false);
+    }
+
+    PlanBuilder(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels, Map<String, Object> prepared, int declaredBatch,
+                int batch, boolean fuseActivations) {
+        this.fuseActivations = fuseActivations;
         this.graph = graph;
         this.kernels = kernels;
         this.int8Kernels = int8Kernels;
@@ -183,9 +197,11 @@ final class PlanBuilder {
             int opset = rn.node.domain().isEmpty() ? graph.opset() : graph.opsets().getOrDefault(rn.node.domain(), 1);
             Ctx ctx = new Ctx(rn.node, opset, rn.outShapes);
             ctx.slots = storageSlot;
-            Step step = rn.def.isView() ? null : guarded(rn.node, () -> rn.def.compile(ctx));
+            boolean noStep = rn.def.isView() || fusedActivations.contains(rn.node.name());
+            Step step = noStep ? null : guarded(rn.node, () -> rn.def.compile(ctx));
             List<String> reported = new ArrayList<>();
-            for (String o : rn.node.outputs()) if (values.containsKey(o) && values.get(o).kind == SlotKind.FLOAT) reported.add(o);
+            boolean clamped = fusedClamp.containsKey(rn.node.name());  // its output holds the activation's values
+            for (String o : rn.node.outputs()) if (!clamped && values.containsKey(o) && values.get(o).kind == SlotKind.FLOAT) reported.add(o);
             entries.add(new Plan.Entry(rn.node.name(), step, reported.toArray(new String[0])));
         }
         checkFitsHeap();
@@ -216,15 +232,34 @@ final class PlanBuilder {
             return null;
         }
         int[][] outs = def.inferShapes(ctx);
+        boolean fused = fuseActivation(n, ctx);
         for (int i = 0; i < outs.length; i++) {
             String o = n.output(i);
             if (o.isEmpty()) continue;
             Shapes.size(outs[i]);  // refuses shapes over 2^31-1 elements
             Value v = new Value(outs[i], null, def.outputType(ctx, i));
-            v.storage = def.isView() && i == 0 ? values.get(n.input(0)).storage : storages++;
+            v.storage = (def.isView() || fused) && i == 0 ? values.get(n.input(0)).storage : storages++;
             values.put(o, v);
         }
         return new RuntimeNode(n, def, outs);
+    }
+
+    /** Whether activation node {@code n} fuses into the Conv producing its input (recorded if so). */
+    private boolean fuseActivation(Node n, OpContext ctx) {
+        if (!fuseActivations || n.inputs().isEmpty()) return false;
+        float[] clamp = org.quantlake.core.ops.Activations.clamp(ctx);
+        if (clamp == null) return false;
+        String x = n.input(0);
+        Node producer = graph.producer(x);
+        Value xv = values.get(x);
+        if (producer == null || !producer.opType().equals("Conv") || !producer.domain().isEmpty() || xv == null
+                || xv.constant != null || xv.kind != SlotKind.FLOAT || graph.isGraphOutput(x)
+                || graph.consumers(x).size() != 1 || fusedClamp.containsKey(producer.name())) {
+            return false;
+        }
+        fusedClamp.put(producer.name(), clamp);
+        fusedActivations.add(n.name());
+        return true;
     }
 
     /**
@@ -422,6 +457,12 @@ final class PlanBuilder {
                 sizes.set(s, Math.max(sizes.get(s), size));
             }
             return s;
+        }
+
+        @Override
+        public float[] fusedClamp() {
+            float[] c = fusedClamp.get(node.name());
+            return c == null ? null : c.clone();
         }
 
         @Override

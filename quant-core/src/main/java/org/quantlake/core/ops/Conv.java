@@ -65,6 +65,9 @@ final class Conv extends OpDef {
         int xs = c.inSlot(0);
         int ys = c.outSlot(0);
         FloatKernels kern = c.kernels();
+        float[] clamp = c.fusedClamp();
+        float lo = clamp == null ? Float.NEGATIVE_INFINITY : clamp[0];
+        float hi = clamp == null ? Float.POSITIVE_INFINITY : clamp[1];
         if (group == channels && m == channels && group > 1) {
             DepthwiseConv dwc = new DepthwiseConv(g.inH(), g.inW(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
                     g.padTop(), g.padLeft(), g.outH(), g.outW());
@@ -79,6 +82,7 @@ final class Conv extends OpDef {
                                 bias == null ? 0f : bias[ch], out, (b * m + ch) * outHW, scratch);
                     }
                 }
+                if (clamp != null) kern.biasClamp(out, 0, n * m, outHW, null, lo, hi);
             };
         }
         boolean pointwise = g.isPointwise();
@@ -98,7 +102,7 @@ final class Conv extends OpDef {
                     }
                     kern.gemm(mg, outHW, k, w, gi * mg * k, k, col, bOff, outHW, out, (b * m + gi * mg) * outHW, outHW, false);
                 }
-                if (bias != null) kern.biasClamp(out, b * m * outHW, m, outHW, bias, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                if (bias != null || clamp != null) kern.biasClamp(out, b * m * outHW, m, outHW, bias, lo, hi);
             }
         };
     }

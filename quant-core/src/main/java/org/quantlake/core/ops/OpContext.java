@@ -66,6 +66,14 @@ public abstract class OpContext {
 
     public abstract org.quantlake.core.kernels.Int8Kernels int8Kernels();
 
+    /**
+     * [lo, hi] of a Relu/Clip the plan fused into this node (the node must clamp its output to it: the activation
+     * node runs no step and shares the output's storage), or null. Only Conv is offered one.
+     */
+    public float[] fusedClamp() {
+        return null;
+    }
+
     /** Prepared data for this node, computed once per model and shared by every plan and session. */
     public abstract <T> T prepared(String key, Supplier<T> make);
 

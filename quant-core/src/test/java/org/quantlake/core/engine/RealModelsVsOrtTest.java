@@ -3,7 +3,8 @@ package org.quantlake.core.engine;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.quantlake.core.testutil.Assets;
 import org.quantlake.core.testutil.Compare;
 import org.quantlake.core.testutil.ImageNetSamples;
@@ -14,9 +15,16 @@ import org.quantlake.core.testutil.Ort;
 class RealModelsVsOrtTest {
     private static final double TOLERANCE = 1e-4;
 
-    @Test
-    void mnistMatchesOrtAndScores9891() throws Exception {
-        CompiledModel model = CompiledModel.load(Assets.mnistModel());
+    /** The plain engine (every node as written) and the inference engine (BatchNorm and Relu/Clip fused). */
+    private static CompiledModel engine(java.nio.file.Path file, boolean fused) {
+        return fused ? org.quantlake.core.ptq.Fusion.inferenceEngine(org.quantlake.core.onnx.OnnxModelReader.read(file))
+                : CompiledModel.load(file);
+    }
+
+    @ParameterizedTest(name = "fused {0}")
+    @ValueSource(booleans = {false, true})
+    void mnistMatchesOrtAndScores9891(boolean fused) throws Exception {
+        CompiledModel model = engine(Assets.mnistModel(), fused);
         Mnist mnist = Mnist.testSet();
         int n = mnist.images.length;
         int batch = 250;
@@ -37,15 +45,16 @@ class RealModelsVsOrtTest {
                 }
             }
         }
-        System.out.printf("MNIST fp32 vs ORT: max relative error %.3g over %d images; top-1 %.2f%%; argmax agreement %d/%d%n",
+        System.out.printf("MNIST fp32 (fused " + fused + ") vs ORT: max relative error %.3g over %d images; top-1 %.2f%%; argmax agreement %d/%d%n",
                 maxErr, n, 100.0 * correct / n, agree, n);
         assertTrue(maxErr <= TOLERANCE, "max relative error " + maxErr);
         assertEquals(9891, correct, "MNIST top-1 must be 98.91%");
     }
 
-    @Test
-    void squeezenetMatchesOrt() throws Exception {
-        CompiledModel model = CompiledModel.load(Assets.squeezenet());
+    @ParameterizedTest(name = "fused {0}")
+    @ValueSource(booleans = {false, true})
+    void squeezenetMatchesOrt(boolean fused) throws Exception {
+        CompiledModel model = engine(Assets.squeezenet(), fused);
         ImageNetSamples data = ImageNetSamples.squeezenetInputs();
         int n = data.size();
         int batch = 8;
@@ -66,7 +75,7 @@ class RealModelsVsOrtTest {
                 }
             }
         }
-        System.out.printf("SqueezeNet 1.1 fp32 vs ORT: max relative error %.3g over %d images; argmax agreement %d/%d; top-1 vs labels %.1f%%%n",
+        System.out.printf("SqueezeNet 1.1 fp32 (fused " + fused + ") vs ORT: max relative error %.3g over %d images; argmax agreement %d/%d; top-1 vs labels %.1f%%%n",
                 maxErr, n, agree, n, 100.0 * correct / n);
         assertTrue(maxErr <= TOLERANCE, "max relative error " + maxErr);
         assertEquals(n, agree);

@@ -55,12 +55,32 @@ class FusionTest {
         float[] x = inputs(name, n);
         float[] a = new CompiledModel(g).newSession().run(x, n);
         float[] b = new CompiledModel(fused).newSession().run(x, n);
+        // the inference engine: the fused graph with Relu/Clip applied in the Conv epilogues (no step of their own)
+        CompiledModel inference = Fusion.inferenceEngine(g);
+        java.util.Map<String, Long> stepNanos = new java.util.HashMap<>();
+        float[] c = inference.newSession().run(java.util.Map.of(inference.inputName(), x), n, stepNanos)
+                .get(inference.outputName());
         int classes = a.length / n;
-        double worst = 0;
-        for (int i = 0; i < n; i++) worst = Math.max(worst, Compare.relError(b, i * classes, a, i * classes, classes));
-        System.out.printf("fusion %s: %d -> %d nodes (%d BN/Dropout/MatMul removed), max relative error %.2e%n",
-                name, g.nodes().size(), fused.nodes().size(), before, worst);
+        double worst = 0, worstInference = 0;
+        for (int i = 0; i < n; i++) {
+            worst = Math.max(worst, Compare.relError(b, i * classes, a, i * classes, classes));
+            worstInference = Math.max(worstInference, Compare.relError(c, i * classes, a, i * classes, classes));
+        }
+        long activations = inference.graph().nodes().stream()
+                .filter(nd -> nd.opType().equals("Relu") || nd.opType().equals("Clip")).count();
+        long activationSteps = inference.graph().nodes().stream()
+                .filter(nd -> (nd.opType().equals("Relu") || nd.opType().equals("Clip")) && stepNanos.containsKey(nd.name())).count();
+        long conditional = inference.graph().nodes().stream()
+                .filter(nd -> (nd.opType().equals("Relu") || nd.opType().equals("Clip"))
+                        && !"Conv".equals(inference.graph().producer(nd.input(0)) == null ? null : inference.graph().producer(nd.input(0)).opType()))
+                .count();
+        System.out.printf("fusion %s: %d -> %d nodes (%d BN/Dropout/MatMul removed), max relative error %.2e; inference engine "
+                + "%.2e with %d of %d Relu/Clip fused into Conv%n", name, g.nodes().size(), fused.nodes().size(), before, worst,
+                worstInference, activations - activationSteps, activations);
         assertTrue(worst <= 1e-5, name + ": fused model differs by " + worst);
+        assertTrue(worstInference <= 1e-5, name + ": inference engine differs by " + worstInference);
+        // every Relu/Clip reading a Conv runs inside it (these models' Convs have no other reader); others run as steps
+        assertEquals(conditional, activationSteps, name + ": Relu/Clip steps left");
         if (name.equals("resnet18") || name.equals("mobilenetv2")) assertTrue(before > 0, "zoo models have BatchNorm to fold");
     }
 

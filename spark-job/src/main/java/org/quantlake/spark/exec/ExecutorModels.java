@@ -8,6 +8,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.quantlake.core.engine.CompiledModel;
 import org.quantlake.core.onnx.OnnxModelReader;
 import org.quantlake.core.ptq.Calibrator;
+import org.quantlake.core.ptq.Fusion;
 import org.quantlake.core.ptq.PostTrainingQuantizer;
 import org.quantlake.core.ptq.QuantizedModel;
 import org.quantlake.spark.config.CalibrationSpec;
@@ -40,9 +41,9 @@ public final class ExecutorModels {
                 OnnxModelReader.read(model.value(), "float model " + sha256, null), spec.qconfig()).calibrator());
     }
 
-    /** The float32 engine of a float model. */
+    /** The float32 engine of a float model, fused for inference ({@link Fusion#inferenceEngine}). */
     public static CompiledModel floatEngine(Broadcast<byte[]> model, String sha256) {
-        return get("fp32 " + sha256, () -> new CompiledModel(OnnxModelReader.read(model.value(), "float model " + sha256, null)));
+        return get("fp32 " + sha256, () -> Fusion.inferenceEngine(OnnxModelReader.read(model.value(), "float model " + sha256, null)));
     }
 
     /** The int8 engine of a QDQ model (our integer kernels on the lowered graph). */

@@ -10,35 +10,11 @@
  * vpdpbusd on the stack (measured: a store per instruction), named variables in registers (when the loop has
  * its own function, see LOOPS).
  */
-#include <immintrin.h>
-#include <string.h>
-#include "ql_int8.h"
+#include "ql_zmm.h"
 #include "ql_requant.h"
 
-#define QL_T __attribute__((target("avx2,avx512f,avx512bw,avx512vl,avx512vnni")))
 #define MR 6
 #define NR 64
-#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
-
-static inline int32_t load32(const uint8_t *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/* The rule on 16 lanes, with rounding modes given explicitly rather than taken from MXCSR. */
-QL_T static inline __m512i rq16(__m512i acc, __m512i off, __m512 mult, __m512 lo, __m512 hi, __m512i zp) {
-    __m512 v = _mm512_cvt_roundepi32_ps(_mm512_add_epi32(acc, off), RN);
-    v = _mm512_mul_round_ps(v, mult, RN);
-    v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
-    return _mm512_add_epi32(_mm512_cvt_roundps_epi32(v, RN), zp);
-}
-
-/* Narrows one tile row (4 vectors in panel lane order) to 64 bytes in column order; the values are in [0, 255]
- * already, so both saturating packs are exact. */
-QL_T static inline __m512i narrow64(__m512i i0, __m512i i1, __m512i i2, __m512i i3) {
-    return _mm512_packus_epi16(_mm512_packs_epi32(i0, i1), _mm512_packs_epi32(i2, i3));
-}
 
 /* Stores one tile row of int32 in column order: a 4 x 4 transpose of 128-bit blocks, then up to cols values. */
 QL_T static inline void store_i32(int32_t *c, int cols, __m512i q0, __m512i q1, __m512i q2, __m512i q3) {
@@ -209,11 +185,16 @@ QL_T static void requant_cols(const int32_t *acc, int n, const int32_t *off, con
 
 #include "ql_dw_taps.h"
 
+/* The register-blocked VNNI kernel (ql_dw_avx512vnni.c) where it applies, else the tap-outer loops. */
+QL_T static int dw_plane_best(const ql_dw_plane *d) {
+    return ql_dw_plane_vnni512(d) || dw_plane(d);
+}
+
 const ql_ops ql_ops_avx512vnni = {
     .level = QL_AVX512_VNNI, .name = "avx512vnni", .mr = MR, .nr = NR, .kgroup = 4,
     .pack_rows = pack_rows,
     .tile_s8u8_rq = tile_s8u8_rq, .tile_s8u8_i32 = tile_s8u8_i32,
     .tile_u8s8_rq = tile_u8s8_rq, .tile_u8s8_i32 = tile_u8s8_i32,
     .requant_row = requant_row, .requant_cols = requant_cols,
-    .dw_plane = dw_plane,
+    .dw_plane = dw_plane_best,
 };

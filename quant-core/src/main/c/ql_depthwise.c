@@ -28,20 +28,13 @@ static void pad_plane(const ql_conv_spec *s, const uint8_t *x, int ph, int pw, u
     int c0 = s->pl < 0 ? 0 : (s->pl > pw ? pw : s->pl);
     int c1 = s->pl + s->iw < pw ? s->pl + s->iw : pw;
     if (c1 < c0) c1 = c0;
-    for (int r = 0; r < ph; r++) {
-        uint8_t *row = p + (size_t) r * pw;
-        int ih = r - s->pt;
-        if (ih < 0 || ih >= s->ih) {
-            memset(row, zp, (size_t) pw);
-            continue;
-        }
-        memset(row, zp, (size_t) c0);
-        if (c1 > c0) {
-            memcpy(row + c0, x + (size_t) ih * s->iw + (c0 - s->pl), (size_t) (c1 - c0));
-        }
-        memset(row + c1, zp, (size_t) (pw - c1));
+    /* One fill of the whole plane and its slack, then one copy per input row: three calls per row (fill left, copy,
+     * fill right) cost more than the convolution on MobileNetV2's small planes, and a third of it on the large ones. */
+    memset(p, zp, (size_t) ph * pw + QL_DW_SLACK);
+    int r0 = s->pt > 0 ? s->pt : 0, r1 = s->pt + s->ih < ph ? s->pt + s->ih : ph;
+    for (int r = r0; r < r1 && c1 > c0; r++) {
+        memcpy(p + (size_t) r * pw + c0, x + (size_t) (r - s->pt) * s->iw + (c0 - s->pl), (size_t) (c1 - c0));
     }
-    memset(p + (size_t) ph * pw, zp, QL_DW_SLACK);
 }
 
 /* The plain loop: int32 row of accumulators, taps outer so the inner loop is a contiguous multiply-add. */

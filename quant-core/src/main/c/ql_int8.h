@@ -44,6 +44,10 @@ typedef struct ql_dw_plane {
     uint8_t *tmp;        /* QL_ALIGN-aligned, ql_dw_tmp_bytes */
 } ql_dw_plane;
 
+/* The AVX512-VNNI level's register-blocked depthwise kernel (stride 1, and stride 2 x 2 without dilation); 0 for
+ * other geometries. */
+int ql_dw_plane_vnni512(const ql_dw_plane *d);
+
 /* Scratch a dw_plane kernel may use for an output plane of oh x ow from a padded plane of ph x pw. */
 static inline size_t ql_dw_tmp_bytes(int oh, int ow, int ph, int pw) {
     size_t flat = ((size_t) oh * (size_t) pw + 64) * 4;  /* int32 accumulators or bytes over the flat plane */

@@ -111,6 +111,50 @@ typedef struct {
     int nc, ncp;        /* columns, and columns rounded up to whole panels */
 } im2col_ctx;
 
+/*
+ * Row (ci, i, j) of a stride-1 conv whose output is the input's size ("same" padding, e.g. every 3 x 3 conv of
+ * ResNet-18 and SqueezeNet): output pixel t of a plane reads input pixel t + rs * iw + cs of the same flat plane,
+ * except in rows whose input row is outside the plane and in the |cs| edge columns, whose flat neighbour is the
+ * previous or next row's end: those read the zero point. So a chunk's run within one image is one copy and a
+ * fix-up of |cs| bytes per output row, where the general path makes three calls (fill, copy, fill) per output row.
+ */
+static const uint8_t *shifted_row(const im2col_ctx *ctx, int ci, int rs, int cs, uint8_t *tmp) {
+    const ql_conv_spec *s = &ctx->cv->s;
+    long w = s->ow, hw = (long) s->oh * w;
+    uint8_t zp = (uint8_t) s->xzp;
+    long n = ctx->n0, end = ctx->n0 + ctx->nc;
+    uint8_t *d = tmp;
+    /* output rows whose input row oh + rs lies in [0, oh): [row_lo, row_hi) */
+    long row_lo = rs < 0 ? -rs : 0, row_hi = rs > 0 ? s->oh - rs : s->oh;
+    if (row_hi < row_lo) row_hi = row_lo;
+    while (n < end) {
+        long img = n / hw, p = n % hw;
+        long len = hw - p < end - n ? hw - p : end - n;
+        const uint8_t *plane = ctx->x + (size_t) img * ctx->image_stride + (size_t) ci * (size_t) hw;
+        long t0 = row_lo * w > p ? row_lo * w : p, t1 = row_hi * w < p + len ? row_hi * w : p + len;
+        if (t1 < t0) t1 = t0;
+        memset(d, zp, (size_t) (t0 - p));
+        memcpy(d + (t0 - p), plane + t0 + rs * w + cs, (size_t) (t1 - t0));
+        memset(d + (t1 - p), zp, (size_t) (p + len - t1));
+        if (cs != 0 && t1 > t0) {
+            /* the edge columns of the copied rows: [0, -cs) on the left, [w - cs, w) on the right */
+            long c_lo = cs < 0 ? 0 : w - cs, c_hi = cs < 0 ? -cs : w;
+            if (c_lo < 0) c_lo = 0;
+            if (c_hi > w) c_hi = w;
+            for (long row = t0 / w; row * w < t1; row++) {
+                long a = row * w + c_lo, b = row * w + c_hi;
+                if (a < t0) a = t0;
+                if (b > t1) b = t1;
+                for (long t = a; t < b; t++) d[t - p] = zp;
+            }
+        }
+        d += len;
+        n += len;
+    }
+    memset(d, zp, (size_t) (ctx->ncp - ctx->nc));
+    return tmp;
+}
+
 static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
     const im2col_ctx *ctx = vctx;
     const ql_conv_spec *s = &ctx->cv->s;
@@ -123,6 +167,9 @@ static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
     if (pointwise && n / hw == (n + ctx->ncp - 1) / hw) {
         /* The whole padded chunk lies inside one channel plane: read it in place. */
         return ctx->x + (size_t) (n / hw) * ctx->image_stride + (size_t) ci * (size_t) ihw + (size_t) (n % hw);
+    }
+    if (s->sh == 1 && s->sw == 1 && s->oh == s->ih && s->ow == s->iw) {
+        return shifted_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
     }
     uint8_t *d = tmp;
     int col_shift = j * s->dw - s->pl;

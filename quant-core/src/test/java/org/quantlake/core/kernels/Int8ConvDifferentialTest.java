@@ -61,6 +61,13 @@ class Int8ConvDifferentialTest {
                 conv("3x3 64->70 28x28 x3 (k=576, chunks)", 64, 28, 28, 70, 3, 1, 1, 3),
                 conv("3x3 512->8 7x7 (k=4608)", 512, 7, 7, 8, 3, 1, 1, 2),
                 conv("7x7 s2 p3 3->8", 3, 32, 32, 8, 7, 2, 3, 1),
+                // stride 1 with the output the input's size: the shifted-plane im2col (ql_conv.c shifted_row)
+                conv("same 5x5 3->6 40x40 x3 (chunks cross images)", 3, 40, 40, 6, 5, 1, 2, 3),
+                conv("same 3x3 on 1-column planes", 3, 9, 1, 4, 3, 1, 1, 2),
+                conv("same 3x3 on 1x1 planes x4", 5, 1, 1, 3, 3, 1, 1, 4),
+                new Layer("same 3x3 dilation 2 pad 2", 4, 11, 13, 5, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3),
+                new Layer("same 2x2 pads top/left only", 3, 7, 8, 4, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 2),
+                new Layer("same 3x1 pads bottom only rows", 3, 6, 5, 4, 1, 3, 1, 1, 1, 1, 1, 0, 0, 2, 0, 2),
                 conv("1x1 s2 64->32 (strided pointwise)", 64, 14, 14, 32, 1, 2, 0, 2),
                 conv("5x5 no pad 6->9", 6, 12, 10, 9, 5, 1, 0, 1),
                 new Layer("asymmetric pads 5->6", 5, 10, 9, 6, 1, 3, 2, 1, 2, 1, 1, 0, 2, 1, 0, 2),

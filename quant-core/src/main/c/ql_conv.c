@@ -83,6 +83,51 @@ void ql_conv_free(ql_conv *cv) {
     free(cv);
 }
 
+/*
+ * Stride 2 x 2 layers (other than pointwise ones) first split every input plane into its four stride phases,
+ * Q[rp][cp][a][b] = x[2a + rp][2b + cp] (prows x pcols each, cells past the input read as the zero point), so that
+ * each im2col row reads one phase with stride 1 (phase_row) instead of gathering every other byte.
+ */
+static int phased(const ql_conv *cv) {
+    const ql_conv_spec *s = &cv->s;
+    return s->sh == 2 && s->sw == 2 && s->kh * s->kw > 1;
+}
+
+static size_t phase_bytes(const ql_conv *cv, int images) {
+    if (!phased(cv)) {
+        return 0;
+    }
+    size_t prows = ((size_t) cv->s.ih + 1) / 2, pcols = ((size_t) cv->s.iw + 1) / 2;
+    return (size_t) images * (size_t) cv->s.c * 4 * prows * pcols;
+}
+
+static void split_phases(const ql_conv *cv, const uint8_t *x, int images, uint8_t *q) {
+    const ql_conv_spec *s = &cv->s;
+    int prows = (s->ih + 1) / 2, pcols = (s->iw + 1) / 2, half = s->iw / 2;
+    size_t pplane = (size_t) prows * (size_t) pcols;
+    uint8_t zp = (uint8_t) s->xzp;
+    for (long plane = 0; plane < (long) images * s->c; plane++) {
+        const uint8_t *in = x + (size_t) plane * (size_t) s->ih * (size_t) s->iw;
+        uint8_t *out = q + (size_t) plane * 4 * pplane;
+        for (int r = 0; r < s->ih; r++) {
+            const uint8_t *src = in + (size_t) r * (size_t) s->iw;
+            uint8_t *e = out + (size_t) ((r & 1) * 2) * pplane + (size_t) (r >> 1) * (size_t) pcols, *o = e + pplane;
+            for (int c = 0; c < half; c++) {  /* gcc vectorises this even/odd split */
+                e[c] = src[2 * c];
+                o[c] = src[2 * c + 1];
+            }
+            if (s->iw & 1) {
+                e[pcols - 1] = src[s->iw - 1];
+                o[pcols - 1] = zp;
+            }
+        }
+        if (s->ih & 1) {  /* the odd row phases are one row short */
+            memset(out + 2 * pplane + (size_t) (prows - 1) * pcols, zp, (size_t) pcols);
+            memset(out + 3 * pplane + (size_t) (prows - 1) * pcols, zp, (size_t) pcols);
+        }
+    }
+}
+
 /* Chunk columns for a call: never more than the call's columns, rounded up to whole panels. */
 static int chunk_cols(const ql_conv *cv, long columns) {
     long nr = cv->ops->nr, padded = (columns + nr - 1) / nr * nr;
@@ -98,7 +143,7 @@ size_t ql_conv_scratch(const ql_conv *cv, int images) {
     size_t b = (size_t) cv->kg * 4 * nc;                   /* packed chunk */
     size_t rows = 5 * nc;                                  /* up to 4 assembled rows and a zero row */
     size_t tile = (size_t) ops->mr * (size_t) ops->nr * 4; /* one tile of int32 (or bytes) */
-    return 4 * QL_ALIGN + b + rows + tile;
+    return 5 * QL_ALIGN + b + rows + tile + phase_bytes(cv, images);
 }
 
 /* ---- the implicit im2col: one row of the column matrix for the chunk's columns ---- */
@@ -109,6 +154,8 @@ typedef struct {
     size_t image_stride;
     long n0;            /* first global column of the chunk */
     int nc, ncp;        /* columns, and columns rounded up to whole panels */
+    const uint8_t *q;   /* stride 2 x 2: the group's first input channel's phases of image 0 (split_phases) */
+    size_t q_image;     /* bytes of one image's phases */
 } im2col_ctx;
 
 /*
@@ -155,6 +202,54 @@ static const uint8_t *shifted_row(const im2col_ctx *ctx, int ci, int rs, int cs,
     return tmp;
 }
 
+/* Floor division and modulo by 2 for possibly negative tap offsets. */
+static inline int floor_half(int a) {
+    return (a - (a & 1)) / 2;
+}
+
+/*
+ * Row (ci, i, j) of a stride 2 x 2 conv from the split phases: output (oh, ow) reads input (2 oh + a, 2 ow + b),
+ * a = i*dh - pt, b = j*dw - pl, which is phase (a & 1, b & 1) at (oh + floor(a/2), ow + floor(b/2)). Per output
+ * row: one copy of the columns inside the phase, the zero point around it.
+ */
+static const uint8_t *phase_row(const im2col_ctx *ctx, int ci, int a, int b, uint8_t *tmp) {
+    const ql_conv_spec *s = &ctx->cv->s;
+    int prows = (s->ih + 1) / 2, pcols = (s->iw + 1) / 2;
+    size_t pplane = (size_t) prows * (size_t) pcols;
+    int ra = floor_half(a), cb = floor_half(b);
+    long w = s->ow, hw = (long) s->oh * w;
+    uint8_t zp = (uint8_t) s->xzp;
+    /* output columns whose phase column ow + cb lies in [0, pcols) */
+    int c_lo = cb < 0 ? -cb : 0, c_hi = pcols - cb < s->ow ? pcols - cb : s->ow;
+    if (c_lo > s->ow) c_lo = s->ow;
+    if (c_hi < c_lo) c_hi = c_lo;
+    long n = ctx->n0, end = ctx->n0 + ctx->nc;
+    uint8_t *d = tmp;
+    while (n < end) {
+        long img = n / hw, p = n % hw;
+        const uint8_t *ph = ctx->q + (size_t) img * ctx->q_image + ((size_t) ci * 4 + (size_t) ((a & 1) * 2 + (b & 1)))
+                            * pplane;
+        int oh = (int) (p / w), ow = (int) (p % w);
+        int len = w - ow < end - n ? (int) (w - ow) : (int) (end - n);
+        int row = oh + ra;
+        if (row < 0 || row >= prows) {
+            memset(d, zp, (size_t) len);
+        } else {
+            const uint8_t *src = ph + (size_t) row * (size_t) pcols + cb;
+            int e = ow + len, first = ow < c_lo ? c_lo : ow, last = e < c_hi ? e : c_hi;
+            if (first > e) first = e;
+            if (last < first) last = first;
+            for (int t = ow; t < first; t++) d[t - ow] = zp;
+            memcpy(d + (first - ow), src + first, (size_t) (last - first));
+            for (int t = last; t < e; t++) d[t - ow] = zp;
+        }
+        d += len;
+        n += len;
+    }
+    memset(d, zp, (size_t) (ctx->ncp - ctx->nc));
+    return tmp;
+}
+
 static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
     const im2col_ctx *ctx = vctx;
     const ql_conv_spec *s = &ctx->cv->s;
@@ -170,6 +265,9 @@ static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
     }
     if (s->sh == 1 && s->sw == 1 && s->oh == s->ih && s->ow == s->iw) {
         return shifted_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
+    }
+    if (ctx->q != NULL) {
+        return phase_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
     }
     uint8_t *d = tmp;
     int col_shift = j * s->dw - s->pl;
@@ -277,12 +375,18 @@ void ql_conv_run(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, ui
     uint8_t *rows = ql_align(bpack + (size_t) cv->kg * 4 * (size_t) nc_max);
     uint8_t *zero = rows + 4 * (size_t) nc_max;
     uint8_t *buf = ql_align(zero + nc_max);
+    uint8_t *q = phased(cv) ? ql_align(buf + (size_t) ops->mr * (size_t) ops->nr * 4) : NULL;
+    size_t q_image = phase_bytes(cv, 1);
+    if (q != NULL) {
+        split_phases(cv, x, images, q);
+    }
     memset(zero, 0, (size_t) nc_max);
     size_t panel_bytes = (size_t) cv->kg * (size_t) ops->nr * 4;
     size_t apanel_bytes = (size_t) cv->kg * (size_t) ops->mr * 4;
     for (int g = 0; g < s->group; g++) {
         const uint8_t *ag = cv->a + (size_t) g * cv->a_group_bytes;
-        im2col_ctx ctx = {cv, x + (size_t) g * cv->cg * s->ih * s->iw, (size_t) s->c * s->ih * s->iw, 0, 0, 0};
+        im2col_ctx ctx = {cv, x + (size_t) g * cv->cg * s->ih * s->iw, (size_t) s->c * s->ih * s->iw, 0, 0, 0,
+                          q == NULL ? NULL : q + (size_t) g * (size_t) cv->cg * (q_image / (size_t) s->c), q_image};
         for (long n0 = 0; n0 < columns; n0 += nc_max) {
             int nc = columns - n0 < nc_max ? (int) (columns - n0) : nc_max;
             int npanels = (nc + ops->nr - 1) / ops->nr;

@@ -61,6 +61,13 @@ class Int8ConvDifferentialTest {
                 conv("3x3 64->70 28x28 x3 (k=576, chunks)", 64, 28, 28, 70, 3, 1, 1, 3),
                 conv("3x3 512->8 7x7 (k=4608)", 512, 7, 7, 8, 3, 1, 1, 2),
                 conv("7x7 s2 p3 3->8", 3, 32, 32, 8, 7, 2, 3, 1),
+                // stride 2 x 2: im2col rows read the split stride phases (ql_conv.c phase_row)
+                conv("3x3 s2 64->70 28x28 x3 (chunks cross images)", 64, 28, 28, 70, 3, 2, 1, 3),
+                conv("5x5 s2 pad 4 (past the phases) 3->4 odd 13x13", 3, 13, 13, 4, 5, 2, 4, 2),
+                conv("2x2 s2 no pad 5->6 odd 9x9", 5, 9, 9, 6, 2, 2, 0, 2),
+                new Layer("3x3 s2 dilation 2 4->5", 4, 15, 14, 5, 1, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2),
+                new Layer("3x3 s2 pads top/left only 3->4 1-column", 3, 8, 1, 4, 1, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 2),
+                new Layer("3x3 s2 group 2 (phases per group) 6->4", 6, 10, 11, 4, 2, 3, 3, 2, 2, 1, 1, 1, 0, 1, 2, 2),
                 // stride 1 with the output the input's size: the shifted-plane im2col (ql_conv.c shifted_row)
                 conv("same 5x5 3->6 40x40 x3 (chunks cross images)", 3, 40, 40, 6, 5, 1, 2, 3),
                 conv("same 3x3 on 1-column planes", 3, 9, 1, 4, 3, 1, 1, 2),

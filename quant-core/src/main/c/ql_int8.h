@@ -167,6 +167,13 @@ void ql_requantize_rows(const ql_ops *ops, const int32_t *acc, int rows, int col
 void ql_requantize_cols(const ql_ops *ops, const int32_t *acc, int rows, int cols, const int32_t *off,
                         const float *mult, const ql_rq *rq, uint8_t *y);
 
+/* ---- uint8 max pool (level-independent). g = {ih, iw, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl}. ---- */
+#define QL_POOL_INTS 12
+/* Bytes of scratch ql_maxpool_u8 needs (one padded row). */
+size_t ql_maxpool_u8_scratch(const int *g);
+/* y[planes][oh][ow] = max over each window of x[planes][ih][iw]; positions in the padding are ignored (0). */
+void ql_maxpool_u8(const int *g, const uint8_t *x, long planes, uint8_t *y, uint8_t *scratch);
+
 /* Rounds p up to the next multiple of QL_ALIGN. */
 static inline uint8_t *ql_align(uint8_t *p) {
     return (uint8_t *) (((uintptr_t) p + QL_ALIGN - 1) & ~(uintptr_t) (QL_ALIGN - 1));

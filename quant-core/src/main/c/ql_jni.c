@@ -179,3 +179,19 @@ JNIEXPORT void JNICALL FN(requantize)(JNIEnv *env, jclass cls, jint level, jbool
     if (off != NULL) (*env)->ReleasePrimitiveArrayCritical(env, joff, off, JNI_ABORT);
     if (acc != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jacc, acc, JNI_ABORT);
 }
+
+JNIEXPORT void JNICALL FN(maxPoolU8)(JNIEnv *env, jclass cls, jintArray jg, jbyteArray jx, jint xoff, jint planes,
+                                     jbyteArray jy, jint yoff, jbyteArray jscratch) {
+    (void) cls;
+    int g[QL_POOL_INTS];
+    (*env)->GetIntArrayRegion(env, jg, 0, QL_POOL_INTS, (jint *) g);
+    uint8_t *x = (*env)->GetPrimitiveArrayCritical(env, jx, NULL);
+    uint8_t *y = (*env)->GetPrimitiveArrayCritical(env, jy, NULL);
+    uint8_t *scratch = (*env)->GetPrimitiveArrayCritical(env, jscratch, NULL);
+    if (x != NULL && y != NULL && scratch != NULL) {
+        ql_maxpool_u8(g, x + xoff, planes, y + yoff, scratch);
+    }
+    if (scratch != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jscratch, scratch, 0);
+    if (y != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jy, y, 0);
+    if (x != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jx, x, JNI_ABORT);
+}

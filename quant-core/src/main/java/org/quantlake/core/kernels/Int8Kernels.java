@@ -80,4 +80,16 @@ public interface Int8Kernels {
         KernelArgs.checkQuantize(n, x, xOff, zp, signed, y, yOff);
         DefaultInt8Kernels.quantizeScalar(0, n, x, xOff, scale, zp, signed, y, yOff);
     }
+
+    /**
+     * uint8 max pool of {@code planes} consecutive planes with {@code pool}'s geometry, scratch of
+     * {@link Int8MaxPoolPlane#scratchSize} bytes; identical bytes in every implementation. The default runs
+     * {@link Int8MaxPoolPlane#plane} (the separable Java passes over this object's {@link #maxU8}) plane by plane.
+     */
+    default void maxPoolU8(Int8MaxPoolPlane pool, int planes, byte[] x, int xOff, byte[] y, int yOff, byte[] scratch) {
+        KernelArgs.checkPool(pool, planes, x, xOff, y, yOff, scratch);
+        for (int p = 0; p < planes; p++) {
+            pool.plane(this, x, xOff + p * pool.inSize(), y, yOff + p * pool.outSize(), scratch);
+        }
+    }
 }

@@ -10,10 +10,33 @@ import java.util.Arrays;
  */
 public final class Int8MaxPoolPlane {
     private final MaxPoolLayout l;
+    /** {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft}: the native library's layout (ql_int8.h). */
+    private final int[] geometry;
 
     public Int8MaxPoolPlane(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft,
                             int outH, int outW) {
         l = new MaxPoolLayout(inH, inW, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW);
+        geometry = new int[] {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft};
+    }
+
+    int[] geometry() {
+        return geometry;
+    }
+
+    int inSize() {
+        return geometry[0] * geometry[1];
+    }
+
+    int outSize() {
+        return geometry[2] * geometry[3];
+    }
+
+    /**
+     * {@code planes} consecutive planes of x (from xOff) pooled into y (from yOff) by {@code k}'s
+     * {@link Int8Kernels#maxPoolU8}: every implementation gives the bytes {@link #plane} gives.
+     */
+    public void planes(Int8Kernels k, byte[] x, int xOff, int planes, byte[] y, int yOff, byte[] scratch) {
+        k.maxPoolU8(this, planes, x, xOff, y, yOff, scratch);
     }
 
     /** Bytes of scratch {@link #plane} needs. */

@@ -89,6 +89,18 @@ final class KernelArgs {
         }
     }
 
+    static void checkPool(Int8MaxPoolPlane pool, int planes, byte[] x, int xOff, byte[] y, int yOff, byte[] scratch) {
+        if (planes < 0) {
+            throw new IllegalArgumentException("negative plane count " + planes);
+        }
+        checkMatrix("x", x, xOff, planes, pool.inSize(), pool.inSize());
+        checkMatrix("y", y, yOff, planes, pool.outSize(), pool.outSize());
+        java.util.Objects.requireNonNull(scratch, "scratch");
+        if (scratch.length < pool.scratchSize()) {
+            throw new IllegalArgumentException("scratch has " + scratch.length + " bytes, the pool needs " + pool.scratchSize());
+        }
+    }
+
     static void checkBytes(int n, byte[] x, int xOff, byte[] y, int yOff) {
         if (n < 0) {
             throw new IllegalArgumentException("negative size n=" + n);

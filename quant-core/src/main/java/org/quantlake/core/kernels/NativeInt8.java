@@ -39,6 +39,9 @@ final class NativeInt8 {
     static native void gemmU8S8(int level, int m, int n, int k, byte[] a, int aOff, int lda, byte[] b, int bOff,
                                 int ldb, int[] c, int cOff, int ldc);
 
+    /** {@code g} as {@link Int8MaxPoolPlane#geometry}; scratch of at least its padded width. */
+    static native void maxPoolU8(int[] g, byte[] x, int xOff, int planes, byte[] y, int yOff, byte[] scratch);
+
     static native void requantize(int level, boolean perRow, int[] acc, int accOff, int rows, int cols, int[] offset,
                                   float[] mult, int zp, int lo, int hi, byte[] y, int yOff);
 }

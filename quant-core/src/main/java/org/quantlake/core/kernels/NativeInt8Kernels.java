@@ -117,4 +117,14 @@ final class NativeInt8Kernels implements Int8Kernels {
     public void quantize(int n, float[] x, int xOff, float scale, int zp, boolean signed, byte[] y, int yOff) {
         JAVA_ELEMENTWISE.quantize(n, x, xOff, scale, zp, signed, y, yOff);
     }
+
+    /** One JNI call for all planes: the Java separable passes make several calls per output row on small planes. */
+    @Override
+    public void maxPoolU8(Int8MaxPoolPlane pool, int planes, byte[] x, int xOff, byte[] y, int yOff, byte[] scratch) {
+        KernelArgs.checkPool(pool, planes, x, xOff, y, yOff, scratch);
+        if (planes == 0) {
+            return;
+        }
+        NativeInt8.maxPoolU8(pool.geometry(), x, xOff, planes, y, yOff, scratch);
+    }
 }

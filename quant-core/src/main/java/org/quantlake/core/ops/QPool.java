@@ -69,7 +69,7 @@ final class QPool extends OpDef {
             return a -> {
                 byte[] in = a.b(xs), out = a.b(ys);
                 byte[] scratch = a.b(scratchSlot);
-                for (int p = 0; p < planes; p++) max.plane(kern, in, p * inHW, out, p * outHW, scratch);
+                max.planes(kern, in, 0, planes, out, 0, scratch);
             };
         }
         boolean includePad = node.attrInt("count_include_pad", 0) != 0;

@@ -143,7 +143,7 @@ class WindowPlaneTest {
             byte[] scratch8 = new byte[mp8.scratchSize()];
             java.util.Arrays.fill(scratch8, (byte) 0xFF);  // stale scratch must not leak into results
             byte[] got = new byte[outH * outW + 1];
-            mp8.plane(k8, x8, xOff, got, 1, scratch8);
+            mp8.planes(k8, x8, xOff, 1, got, 1, scratch8);
             if (pool8 != null && !java.util.Arrays.equals(pool8, got)) fail(k8 + " int8 max pool differs from java's");
             pool8 = got;
         }
@@ -176,6 +176,34 @@ class WindowPlaneTest {
                 if (!bothNaN && !(Math.abs(conv[o] - sum) <= 1e-5 * abs + 1e-6)) {
                     fail(where + ": conv[" + oh + "][" + ow + "] = " + conv[o] + ", want " + sum);
                 }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void int8MaxPoolOfManyPlanesEqualsPlaneByPlane() {
+        Random r = new Random(12);
+        int[][] geometries = {  // inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW
+            {111, 111, 3, 3, 2, 2, 1, 1, 0, 0, 55, 55}, {27, 27, 3, 3, 2, 2, 1, 1, 0, 0, 14, 14},  // SqueezeNet, ceil_mode
+            {112, 112, 3, 3, 2, 2, 1, 1, 1, 1, 56, 56}, {7, 9, 2, 2, 2, 2, 1, 1, 0, 0, 4, 5}, {5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 5, 6},
+            {9, 10, 3, 2, 1, 3, 2, 1, 2, 1, 9, 4}};
+        for (int[] g : geometries) {
+            Int8MaxPoolPlane pool = new Int8MaxPoolPlane(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11]);
+            int planes = 5, in = g[0] * g[1], out = g[10] * g[11];
+            byte[] x = new byte[3 + planes * in];
+            r.nextBytes(x);
+            byte[] want = new byte[2 + planes * out];
+            byte[] scratch = new byte[pool.scratchSize()];
+            for (int p = 0; p < planes; p++) pool.plane(KernelProvider.javaInt8Kernels(), x, 3 + p * in, want, 2 + p * out, scratch);
+            for (Int8Kernels k8 : KernelsUnderTest.allInt8()) {
+                byte[] got = new byte[want.length];
+                byte[] s8 = new byte[pool.scratchSize()];
+                java.util.Arrays.fill(s8, (byte) 0xFF);  // stale scratch
+                pool.planes(k8, x, 3, planes, got, 2, s8);
+                if (!java.util.Arrays.equals(want, got)) fail(k8 + " pool " + java.util.Arrays.toString(g) + " differs at "
+                        + java.util.Arrays.mismatch(want, got));
+                assertThrows(IndexOutOfBoundsException.class, () -> pool.planes(k8, x, 4, planes, got, 2, s8));
+                assertThrows(IllegalArgumentException.class, () -> pool.planes(k8, x, 3, planes, got, 2, new byte[1]));
             }
         }
     }

@@ -174,6 +174,10 @@ size_t ql_maxpool_u8_scratch(const int *g);
 /* y[planes][oh][ow] = max over each window of x[planes][ih][iw]; positions in the padding are ignored (0). */
 void ql_maxpool_u8(const int *g, const uint8_t *x, long planes, uint8_t *y, uint8_t *scratch);
 
+/* Float max pool with Java's Math.max (NaN wins, -0.0 < +0.0); the padding is -Inf. Needs AVX2 (every level has it). */
+size_t ql_maxpool_f32_scratch(const int *g);
+void ql_maxpool_f32(const int *g, const float *x, long planes, float *y, float *scratch);
+
 /* Rounds p up to the next multiple of QL_ALIGN. */
 static inline uint8_t *ql_align(uint8_t *p) {
     return (uint8_t *) (((uintptr_t) p + QL_ALIGN - 1) & ~(uintptr_t) (QL_ALIGN - 1));

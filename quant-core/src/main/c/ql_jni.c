@@ -195,3 +195,20 @@ JNIEXPORT void JNICALL FN(maxPoolU8)(JNIEnv *env, jclass cls, jintArray jg, jbyt
     if (y != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jy, y, 0);
     if (x != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jx, x, JNI_ABORT);
 }
+
+
+JNIEXPORT void JNICALL FN(maxPoolF32)(JNIEnv *env, jclass cls, jintArray jg, jfloatArray jx, jint xoff, jint planes,
+                                      jfloatArray jy, jint yoff, jfloatArray jscratch) {
+    (void) cls;
+    int g[QL_POOL_INTS];
+    (*env)->GetIntArrayRegion(env, jg, 0, QL_POOL_INTS, (jint *) g);
+    float *x = (*env)->GetPrimitiveArrayCritical(env, jx, NULL);
+    float *y = (*env)->GetPrimitiveArrayCritical(env, jy, NULL);
+    float *scratch = (*env)->GetPrimitiveArrayCritical(env, jscratch, NULL);
+    if (x != NULL && y != NULL && scratch != NULL) {
+        ql_maxpool_f32(g, x + xoff, planes, y + yoff, scratch);
+    }
+    if (scratch != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jscratch, scratch, 0);
+    if (y != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jy, y, 0);
+    if (x != NULL) (*env)->ReleasePrimitiveArrayCritical(env, jx, x, JNI_ABORT);
+}

@@ -60,3 +60,95 @@ void ql_maxpool_u8(const int *g, const uint8_t *x, long planes, uint8_t *y, uint
         }
     }
 }
+
+/* ---- float32 max pool: Java's Math.max per element (NaN wins, -0.0 < +0.0), with AVX2 ---- */
+
+#include <immintrin.h>
+#define QL_AVX2 __attribute__((target("avx2,fma")))
+
+/* Math.max on 8 lanes: maxps returns its second operand for equal or unordered pairs, so those lanes are redone:
+ * equal pairs give a & b (+0.0 over -0.0, else the value itself), unordered pairs a + b (a NaN). */
+QL_AVX2 static inline __m256 jmax8(__m256 a, __m256 b) {
+    __m256 m = _mm256_max_ps(a, b);
+    m = _mm256_blendv_ps(m, _mm256_and_ps(a, b), _mm256_cmp_ps(a, b, _CMP_EQ_OQ));
+    return _mm256_blendv_ps(m, _mm256_add_ps(a, b), _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+}
+
+/* The same for one value. */
+static inline float jmax1(float a, float b) {
+    if (a != a) return a;
+    if (b != b) return b;
+    if (a == b) {
+        uint32_t ua, ub;
+        memcpy(&ua, &a, 4);
+        memcpy(&ub, &b, 4);
+        ua &= ub;
+        memcpy(&a, &ua, 4);
+        return a;
+    }
+    return a > b ? a : b;
+}
+
+/* Even lanes of 16 consecutive floats, in order. */
+QL_AVX2 static inline __m256 evens8(const float *p) {
+    __m256 s = _mm256_shuffle_ps(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8), _MM_SHUFFLE(2, 0, 2, 0));
+    return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+QL_AVX2 static void columns_f32(float *out, const float *row, int ow, int kw, int sw, int dw) {
+    int o = 0;
+    if (kw == 3 && sw == 2 && dw == 1) {
+        for (; o + 8 <= ow; o += 8) {  /* reads row[2o .. 2o + 17]: inside the padded row (caller's width) */
+            const float *r = row + 2 * o;
+            _mm256_storeu_ps(out + o, jmax8(jmax8(evens8(r), evens8(r + 1)), evens8(r + 2)));
+        }
+    } else if (sw == 1) {
+        for (; o + 8 <= ow; o += 8) {
+            __m256 m = _mm256_loadu_ps(row + o);
+            for (int j = 1; j < kw; j++) m = jmax8(m, _mm256_loadu_ps(row + o + (long) j * dw));
+            _mm256_storeu_ps(out + o, m);
+        }
+    }
+    for (; o < ow; o++) {
+        float m = row[(long) o * sw];
+        for (int j = 1; j < kw; j++) m = jmax1(m, row[(long) o * sw + (long) j * dw]);
+        out[o] = m;
+    }
+}
+
+/* Floats of scratch ql_maxpool_f32 needs: the padded row, plus room for the vector reads past its last window. */
+size_t ql_maxpool_f32_scratch(const int *g) {
+    return ql_maxpool_u8_scratch(g) + 24;
+}
+
+QL_AVX2 void ql_maxpool_f32(const int *g, const float *x, long planes, float *y, float *row) {
+    int ih = g[0], iw = g[1], oh = g[2], ow = g[3], kh = g[4], kw = g[5], sh = g[6], sw = g[7], dh = g[8], dw = g[9];
+    int pt = g[10], pl = g[11];
+    size_t n = ql_maxpool_f32_scratch(g);
+    for (size_t i = 0; i < n; i++) row[i] = -__builtin_inff();  /* only [pl, pl + iw) is ever written again */
+    float *r = row + pl;
+    for (long p = 0; p < planes; p++) {
+        const float *in = x + (size_t) p * (size_t) ih * (size_t) iw;
+        float *out = y + (size_t) p * (size_t) oh * (size_t) ow;
+        for (int o = 0; o < oh; o++) {
+            int first = 1;
+            for (int i = 0; i < kh; i++) {
+                long yi = (long) o * sh - pt + (long) i * dh;
+                if (yi < 0 || yi >= ih) continue;
+                const float *src = in + (size_t) yi * (size_t) iw;
+                if (first) {
+                    memcpy(r, src, sizeof(float) * (size_t) iw);
+                    first = 0;
+                    continue;
+                }
+                int c = 0;
+                for (; c + 8 <= iw; c += 8) _mm256_storeu_ps(r + c, jmax8(_mm256_loadu_ps(r + c), _mm256_loadu_ps(src + c)));
+                for (; c < iw; c++) r[c] = jmax1(r[c], src[c]);
+            }
+            if (first) {
+                for (int c = 0; c < iw; c++) r[c] = -__builtin_inff();
+            }
+            columns_f32(out + (size_t) o * (size_t) ow, row, ow, kw, sw, dw);
+        }
+    }
+}

@@ -42,4 +42,16 @@ public interface FloatKernels {
      * Math.max semantics exactly (NaN wins, -0.0 < +0.0), so every implementation gives identical bits.
      */
     void maxInto(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * Max pool of {@code planes} consecutive planes with {@code pool}'s geometry, scratch of
+     * {@link MaxPoolPlane#scratchSize} floats: Math.max semantics, so every implementation gives identical bits. The
+     * default runs {@link MaxPoolPlane#plane} (separable passes over this object's {@link #maxInto}) plane by plane.
+     */
+    default void maxPool(MaxPoolPlane pool, int planes, float[] x, int xOff, float[] y, int yOff, float[] scratch) {
+        KernelArgs.checkPool(pool, planes, x, xOff, y, yOff, scratch);
+        for (int p = 0; p < planes; p++) {
+            pool.plane(this, x, xOff + p * pool.inSize(), y, yOff + p * pool.outSize(), scratch);
+        }
+    }
 }

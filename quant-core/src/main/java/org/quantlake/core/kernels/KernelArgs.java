@@ -101,6 +101,18 @@ final class KernelArgs {
         }
     }
 
+    static void checkPool(MaxPoolPlane pool, int planes, float[] x, int xOff, float[] y, int yOff, float[] scratch) {
+        if (planes < 0) {
+            throw new IllegalArgumentException("negative plane count " + planes);
+        }
+        checkMatrix("x", x, xOff, planes, pool.inSize(), pool.inSize());
+        checkMatrix("y", y, yOff, planes, pool.outSize(), pool.outSize());
+        java.util.Objects.requireNonNull(scratch, "scratch");
+        if (scratch.length < pool.scratchSize()) {
+            throw new IllegalArgumentException("scratch has " + scratch.length + " floats, the pool needs " + pool.scratchSize());
+        }
+    }
+
     static void checkBytes(int n, byte[] x, int xOff, byte[] y, int yOff) {
         if (n < 0) {
             throw new IllegalArgumentException("negative size n=" + n);

@@ -10,16 +10,41 @@ import java.util.Arrays;
  * One instance per layer geometry; {@link #plane} is thread-safe given its own scratch.
  */
 public final class MaxPoolPlane {
+    /** Floats the native kernel reads past the padded row (ql_pool.c: ql_maxpool_f32_scratch). */
+    private static final int NATIVE_ROW_SLACK = 24;
     private final MaxPoolLayout l;
+    /** {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft}: the native library's layout (ql_int8.h). */
+    private final int[] geometry;
 
     public MaxPoolPlane(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft,
                         int outH, int outW) {
         l = new MaxPoolLayout(inH, inW, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW);
+        geometry = new int[] {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft};
     }
 
-    /** Floats of scratch {@link #plane} needs. */
+    /** Floats of scratch {@link #plane} and {@link #planes} need (in every implementation). */
     public int scratchSize() {
-        return l.size;
+        return Math.max(l.size, Math.addExact(l.pw, NATIVE_ROW_SLACK));
+    }
+
+    int[] geometry() {
+        return geometry;
+    }
+
+    int inSize() {
+        return geometry[0] * geometry[1];
+    }
+
+    int outSize() {
+        return geometry[2] * geometry[3];
+    }
+
+    /**
+     * {@code planes} consecutive planes of x (from xOff) pooled into y (from yOff) by {@code k}'s
+     * {@link FloatKernels#maxPool}: every implementation gives the bits {@link #plane} gives.
+     */
+    public void planes(FloatKernels k, float[] x, int xOff, int planes, float[] y, int yOff, float[] scratch) {
+        k.maxPool(this, planes, x, xOff, y, yOff, scratch);
     }
 
     /** out[outH*outW] = max over each window's taps of the plane x[inH][inW]. */

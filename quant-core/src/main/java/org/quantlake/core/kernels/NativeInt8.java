@@ -42,6 +42,9 @@ final class NativeInt8 {
     /** {@code g} as {@link Int8MaxPoolPlane#geometry}; scratch of at least its padded width. */
     static native void maxPoolU8(int[] g, byte[] x, int xOff, int planes, byte[] y, int yOff, byte[] scratch);
 
+    /** As {@link #maxPoolU8} for floats (Math.max semantics); scratch of {@link MaxPoolPlane#scratchSize} floats. */
+    static native void maxPoolF32(int[] g, float[] x, int xOff, int planes, float[] y, int yOff, float[] scratch);
+
     static native void requantize(int level, boolean perRow, int[] acc, int accOff, int rows, int cols, int[] offset,
                                   float[] mult, int zp, int lo, int hi, byte[] y, int yOff);
 }

@@ -57,9 +57,7 @@ final class Pool extends OpDef {
             return a -> {
                 float[] in = a.f(xs), out = a.f(ys);
                 float[] scratch = a.f(scratchSlot);
-                for (int p = 0; p < planes; p++) {
-                    pool.plane(kern, in, p * inHW, out, p * outHW, scratch);
-                }
+                pool.planes(kern, in, 0, planes, out, 0, scratch);
             };
         }
         return a -> {

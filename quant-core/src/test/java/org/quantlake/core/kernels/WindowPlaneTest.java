@@ -208,6 +208,31 @@ class WindowPlaneTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.quantlake.core.kernels.KernelsUnderTest#stream")
+    void floatMaxPoolOfManyPlanesEqualsPlaneByPlane(FloatKernels k) {
+        Random r = new Random(13);
+        int[][] geometries = {  // inH, inW, kh, kw, sh, sw, dh, dw, pt, pl, outH, outW
+            {111, 111, 3, 3, 2, 2, 1, 1, 0, 0, 55, 55}, {27, 27, 3, 3, 2, 2, 1, 1, 0, 0, 14, 14},  // SqueezeNet, ceil_mode
+            {112, 112, 3, 3, 2, 2, 1, 1, 1, 1, 56, 56}, {7, 9, 2, 2, 2, 2, 1, 1, 0, 0, 4, 5}, {5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 5, 6},
+            {9, 10, 3, 2, 1, 3, 2, 1, 2, 1, 9, 4}, {3, 40, 1, 3, 1, 1, 1, 1, 0, 1, 3, 40}, {2, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 2}};
+        for (int[] g : geometries) {
+            MaxPoolPlane pool = new MaxPoolPlane(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11]);
+            int planes = 4, in = g[0] * g[1], out = g[10] * g[11];
+            float[] x = values(r, 3 + planes * in);  // gaussian with NaN, +-0.0, +-Inf mixed in
+            float[] want = new float[2 + planes * out];
+            float[] scratch = new float[pool.scratchSize()];
+            for (int p = 0; p < planes; p++) pool.plane(KernelProvider.javaKernels(), x, 3 + p * in, want, 2 + p * out, scratch);
+            float[] got = new float[want.length];
+            float[] s = new float[pool.scratchSize()];
+            java.util.Arrays.fill(s, Float.NaN);  // stale scratch
+            pool.planes(k, x, 3, planes, got, 2, s);
+            assertBits(k + " pool " + java.util.Arrays.toString(g), want, got);
+            assertThrows(IndexOutOfBoundsException.class, () -> pool.planes(k, x, 4, planes, got, 2, s));
+            assertThrows(IllegalArgumentException.class, () -> pool.planes(k, x, 3, planes, got, 2, new float[1]));
+        }
+    }
+
     private static float[] values(Random r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = r.nextInt(3) == 0 ? SPECIAL[r.nextInt(SPECIAL.length)] : (float) r.nextGaussian();

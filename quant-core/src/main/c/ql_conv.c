@@ -178,7 +178,9 @@ static const uint8_t *shifted_row(const im2col_ctx *ctx, int ci, int rs, int cs,
         long img = n / hw, p = n % hw;
         long len = hw - p < end - n ? hw - p : end - n;
         const uint8_t *plane = ctx->x + (size_t) img * ctx->image_stride + (size_t) ci * (size_t) hw;
+        /* [t0, t1): the run's outputs whose input row exists, within [p, p + len) (empty runs sit at an end) */
         long t0 = row_lo * w > p ? row_lo * w : p, t1 = row_hi * w < p + len ? row_hi * w : p + len;
+        if (t0 > p + len) t0 = p + len;
         if (t1 < t0) t1 = t0;
         memset(d, zp, (size_t) (t0 - p));
         memcpy(d + (t0 - p), plane + t0 + rs * w + cs, (size_t) (t1 - t0));

@@ -71,6 +71,8 @@ class Int8ConvDifferentialTest {
                 // stride 1 with the output the input's size: the shifted-plane im2col (ql_conv.c shifted_row)
                 conv("same 5x5 3->6 40x40 x3 (chunks cross images)", 3, 40, 40, 6, 5, 1, 2, 3),
                 conv("same 3x3 on 1-column planes", 3, 9, 1, 4, 3, 1, 1, 2),
+                // k = 4608: 64-column chunks on AVX512-VNNI, so a chunk ends inside an image's first row (a JVM crash once)
+                conv("same 3x3 512->8 3x40 x3 (chunks end in a first row)", 512, 3, 40, 8, 3, 1, 1, 3),
                 conv("same 3x3 on 1x1 planes x4", 5, 1, 1, 3, 3, 1, 1, 4),
                 new Layer("same 3x3 dilation 2 pad 2", 4, 11, 13, 5, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 3),
                 new Layer("same 2x2 pads top/left only", 3, 7, 8, 4, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 2),

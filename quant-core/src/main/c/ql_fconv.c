@@ -144,9 +144,9 @@ size_t ql_fconv_scratch(const ql_fconv *cv, int images) {
 /* ---- direct ---- */
 
 /* One image and group: tiles over the wide columns [0, wide), their real outputs copied to y (channel plane
- * stride hw, first channel at y). */
-static void direct_image(const ql_fconv *cv, const float *ag, const float *src, const int *off, float *y,
-                         float *buf, float *pack) {
+ * stride hw, the group's first channel at y, its bias at bias). */
+static void direct_image(const ql_fconv *cv, const float *ag, const float *bias, const float *src, const int *off,
+                         float *y, float *buf, float *pack) {
     const ql_fops *ops = cv->ops;
     const ql_fconv_spec *s = &cv->s;
     int mr = ops->mr, nr = ops->nr, k = cv->k, qw = cv->qw;
@@ -170,10 +170,10 @@ static void direct_image(const ql_fconv *cv, const float *ag, const float *src, 
             float *yc = y + (size_t) m0 * hw;
             if (qw == s->ow) {
                 /* no dropped columns: the epilogue writes straight into y */
-                ops->tile(k, a, b, o, rows, cv->bias + m0, cv->lo, cv->hi, yc + t0, (size_t) hw, cols);
+                ops->tile(k, a, b, o, rows, bias + m0, cv->lo, cv->hi, yc + t0, (size_t) hw, cols);
                 continue;
             }
-            ops->tile(k, a, b, o, rows, cv->bias + m0, cv->lo, cv->hi, buf, (size_t) nr, cols);
+            ops->tile(k, a, b, o, rows, bias + m0, cv->lo, cv->hi, buf, (size_t) nr, cols);
             /* keep the wide columns t with t % qw < ow: output (t / qw, t % qw) */
             for (int r = 0; r < rows; r++) {
                 const float *from = buf + (size_t) r * nr;
@@ -208,11 +208,11 @@ static void run_direct(const ql_fconv *cv, const float *x, int images, float *y,
             float *yg = y + img * out_image + (size_t) g * cv->mg * s->oh * s->ow;
             const float *ag = cv->a + (size_t) g * cv->a_group;
             if (cv->pointwise) {
-                direct_image(cv, ag, xg, cv->off_direct, yg, buf, phases);
+                direct_image(cv, ag, cv->bias + g * cv->mg, xg, cv->off_direct, yg, buf, phases);
             } else {
                 ql_fphases_load(ops, s, cv->cg, cv->ph2, cv->qw, cv->phase, xg, phases);
                 memset(phases + (size_t) cv->cg * s->sh * s->sw * cv->phase, 0, sizeof(float) * direct_slack(cv));
-                direct_image(cv, ag, phases, cv->off_direct, yg, buf, NULL);
+                direct_image(cv, ag, cv->bias + g * cv->mg, phases, cv->off_direct, yg, buf, NULL);
             }
         }
     }

@@ -42,4 +42,15 @@ public interface FloatKernels {
      * Math.max semantics exactly (NaN wins, -0.0 < +0.0), so every implementation gives identical bits.
      */
     void maxInto(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * Prepares a convolution layer once per model: weights {@code [outChannels][channels / group][kh][kw]},
+     * {@code bias[outChannels]} or null (none). The default composes this object's own {@link #gemm},
+     * {@link #biasClamp} and, for depthwise layers, {@link DepthwiseConv} over {@link #axpy}; it keeps the weights
+     * array (callers must not change it afterwards).
+     */
+    default FloatConv prepareConv(FloatConvSpec spec, float[] weights, float[] bias) {
+        KernelArgs.checkFloatConvWeights(spec, weights, bias);
+        return new GemmFloatConv(this, spec, weights, bias);
+    }
 }

@@ -2,6 +2,7 @@ package org.quantlake.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,7 +199,15 @@ class KernelProviderTest {
         String forced = System.getProperty(KernelProvider.PROPERTY, "auto");
         boolean java = forced.equals("java") || KernelProvider.panamaKernels().isEmpty();
         FloatKernels expected = java ? KernelProvider.javaKernels() : KernelProvider.panamaKernels().get();
-        assertSame(expected, chosen);
+        Int8Kernels int8 = KernelProvider.int8Kernels();
+        if (int8 instanceof NativeInt8Kernels && NativeFloatKernels.runs(((NativeInt8Kernels) int8).level())) {
+            // The native family: native convolutions at the int8 level, the Java float kernels for the rest.
+            NativeFloatKernels nat = assertInstanceOf(NativeFloatKernels.class, chosen);
+            assertSame(((NativeInt8Kernels) int8).level(), nat.level());
+            assertEquals(nat.level() == NativeLevel.AVX512_VNNI ? "native-avx512" : "native-avx2", nat.name());
+        } else {
+            assertSame(expected, chosen);
+        }
     }
 
     @Test

@@ -58,6 +58,27 @@ final class KernelsUnderTest {
         return out;
     }
 
+    /**
+     * The native float kernels at every dispatch level this CPU runs (avx512vnni: the zmm kernels; avxvnni and avx2:
+     * the ymm kernels), checked like {@link #nativeInt8}; empty without the native library.
+     */
+    static List<FloatKernels> nativeFloat() {
+        List<FloatKernels> out = new ArrayList<>();
+        nativeInt8(); // the same checks: a library that was built must load
+        for (NativeLevel level : KernelProvider.nativeLevels()) {
+            out.add(KernelProvider.nativeFloatKernels(level).orElseThrow(
+                    () -> new AssertionError("native float kernels missing at " + level.id() + " (no FMA?)")));
+        }
+        return out;
+    }
+
+    /** Every float kernel family: plain Java, Vector API, native at each level. */
+    static List<FloatKernels> allWithNative() {
+        List<FloatKernels> out = all();
+        out.addAll(nativeFloat());
+        return out;
+    }
+
     static Stream<Int8Kernels> streamNativeInt8() {
         return nativeInt8().stream();
     }

@@ -34,7 +34,7 @@
 #define B3(X) B2(X) X(2)
 #define B4(X) B3(X) X(3)
 
-#define DECL(r, v) VT c_##r##_##v = VZERO();
+#define DECL(r, v) VT c_##r##_##v = load ? acc[(r) * NVMAX + (v)] : VZERO();
 #define FMA1(r, v) c_##r##_##v = VFMA(w, b##v, c_##r##_##v);
 #define SAVE(r, v) acc[(r) * NVMAX + (v)] = c_##r##_##v;
 #define BLOAD(v) VT b##v = VLOAD(bq + (v) * VL);
@@ -52,11 +52,11 @@
 #define STEP_3(r) { VT w = VSET1(a[r]); V3(FMA1, r) }
 #define STEP_4(r) { VT w = VSET1(a[r]); V4(FMA1, r) }
 
-typedef void (*f32_loop_fn)(int k, const float *a, const float *b, const int *off, VT *acc);
+typedef void (*f32_loop_fn)(int k, const float *a, const float *b, const int *off, VT *acc, int load);
 
 #define LOOP(R, N) \
 QL_T __attribute__((noinline)) static void loop_##R##_##N(int k, const float *a, const float *b, const int *off, \
-                                                          VT *acc) { \
+                                                          VT *acc, int load) { \
     ROWS##R(DECL_##N) \
     for (int q = 0; q < k; q++, a += MR) { \
         const float *bq = b + off[q]; \
@@ -140,15 +140,30 @@ static const f32_loop_fn LOOPS[MR][NVMAX] = {
  * either is NaN. */
 #define CLAMP(x, lo, hi) VMIN(hi, VMAX(lo, x))
 
-QL_T static void tile(int k, const float *a, const float *b, const int *off, int rows, const float *bias, float lo,
-                      float hi, float *out, size_t ldo, int cols) {
+QL_T static void tile(int k, const float *a, const float *b, const int *off, int rows, const float *cin, size_t ldc,
+                      int epi, const float *bias, float lo, float hi, float *out, size_t ldo, int cols) {
     VT acc[MR * NVMAX];
     int nv = (cols + VL - 1) / VL;
     if (nv < 1) nv = 1;
     if (nv > NVMAX) nv = NVMAX;
     if (rows < 1) return;
     if (rows > MR) rows = MR;
-    LOOPS[rows - 1][nv - 1](k, a, b, off, acc);
+    if (cin != NULL) {
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < nv; v++) {
+                acc[r * NVMAX + v] = VLOAD(cin + (size_t) r * ldc + (size_t) v * VL);
+            }
+        }
+    }
+    LOOPS[rows - 1][nv - 1](k, a, b, off, acc, cin != NULL);
+    if (!epi) {
+        for (int r = 0; r < rows; r++) {
+            for (int v = 0; v < nv; v++) {
+                VSTORE(out + (size_t) r * ldo + (size_t) v * VL, acc[r * NVMAX + v]);
+            }
+        }
+        return;
+    }
     VT vlo = VSET1(lo), vhi = VSET1(hi);
     for (int r = 0; r < rows; r++) {
         VT bb = VSET1(bias[r]);

@@ -10,7 +10,10 @@
  *   dropped (qw - ow of every qw: 2 of 58 for a 56 x 56 3x3 conv), so this is used only where that waste is small.
  *   Packing measured about 30% of a 64-channel 3x3 conv's time; the phase copy is one pass over the input.
  * - packed (small planes, e.g. 7 x 7): an implicit im2col packs chunks of output columns, global across the
- *   images of a call, into [k][nr] panels, so late layers still fill whole tiles at batch 32.
+ *   images of a call, into [k][nr] panels, so late layers still fill whole tiles at batch 32. Deep layers are split
+ *   into k blocks (KC): the partial sums go through a buffer and resume in the next block's accumulators, the same
+ *   chain of fused multiply-adds, so blocking changes no bit; without it a 512 x 4608 layer on a 7 x 7 plane ran
+ *   slower than the Vector API GEMM (its panels did not stay in cache).
  *
  * Either way every output is bias + the same k-ordered chain of fused multiply-adds, so results do not depend on
  * the path, the chunk, the batch or a column's position.
@@ -21,8 +24,13 @@
 
 /* Floats of packed activations per chunk: inside L2 next to the weights. */
 #define CHUNK_FLOATS (128 * 1024)
-/* The direct path runs when at least this share of its wide columns are real outputs (ow / qw). */
-#define DIRECT_MIN_USE 0.85
+/* Depth per k block of the packed path: a block of the weights panel (KC * mr floats, 16 KiB) stays in L1, and the
+ * chunk's panels of the block (chunk columns are sized by it) in L2, however deep the layer (ResNet's k = 4608). */
+#ifndef KC
+#define KC 512
+#endif
+/* What packing costs the packed path, relative to its tiles (measured: about 15% on small planes). */
+#define PACK_COST 1.15
 
 ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, float hi, const float *w,
                        const float *bias) {
@@ -67,17 +75,6 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
         ql_fconv_free(cv);
         return NULL;
     }
-    for (int g = 0; g < s->group; g++) {
-        for (int p = 0; p < panels; p++) {
-            float *panel = cv->a + (size_t) g * cv->a_group + (size_t) p * k * mr;
-            for (int q = 0; q < k; q++) {
-                for (int r = 0; r < mr; r++) {
-                    int o = p * mr + r;
-                    panel[(size_t) q * mr + r] = o < cv->mg ? w[((size_t) g * cv->mg + o) * k + q] : 0.0f;
-                }
-            }
-        }
-    }
     int ph = (s->oh - 1) * s->sh + (s->kh - 1) * s->dh + 1;
     int pw = (s->ow - 1) * s->sw + (s->kw - 1) * s->dw + 1;
     cv->ph2 = (ph + s->sh - 1) / s->sh;
@@ -85,7 +82,7 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
     cv->phase = cv->pointwise ? (size_t) s->ih * s->iw : (size_t) cv->ph2 * cv->qw;
     /* The phases of one group must be addressable with int offsets (the Java spec bounds the input itself). */
     size_t group_floats = (size_t) cv->cg * s->sh * s->sw * cv->phase;
-    cv->direct = (double) s->ow >= DIRECT_MIN_USE * cv->qw && group_floats < (size_t) 1 << 30;
+    cv->direct_ok = group_floats < (size_t) 1 << 30;
     int khw = s->kh * s->kw;
     for (int q = 0; q < k; q++) {
         int ci = q / khw, ri = q / s->kw % s->kh * s->dh, cj = q % s->kw * s->dw;
@@ -93,7 +90,24 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
         cv->off_direct[q] = (int) ((size_t) (ci * s->sh * s->sw + (ri % s->sh) * s->sw + cj % s->sw) * cv->phase
                                    + (size_t) (ri / s->sh) * cv->qw + (size_t) (cj / s->sw));
     }
-    size_t cols = CHUNK_FLOATS / (size_t) k / (size_t) ops->nr * (size_t) ops->nr;
+    cv->kc = k < KC + KC / 2 ? k : KC;
+    /* Weights panels k block by k block: block k0 holds every panel's rows [k0, k0 + kb) ([panel][kb][mr]), so a
+     * block's panels are one sequential stream (the prefetchers lost each 16 KiB panel block of a 9 MiB layer). */
+    for (int g = 0; g < s->group; g++) {
+        for (int k0 = 0; k0 < k; k0 += cv->kc) {
+            int kb = k - k0 < cv->kc ? k - k0 : cv->kc;
+            for (int p = 0; p < panels; p++) {
+                float *panel = cv->a + (size_t) g * cv->a_group + ((size_t) k0 * panels + (size_t) p * kb) * mr;
+                for (int q = 0; q < kb; q++) {
+                    for (int r = 0; r < mr; r++) {
+                        int o = p * mr + r;
+                        panel[(size_t) q * mr + r] = o < cv->mg ? w[((size_t) g * cv->mg + o) * k + k0 + q] : 0.0f;
+                    }
+                }
+            }
+        }
+    }
+    size_t cols = CHUNK_FLOATS / (size_t) cv->kc / (size_t) ops->nr * (size_t) ops->nr;
     if (cols < (size_t) ops->nr) {
         cols = (size_t) ops->nr;
     }
@@ -119,6 +133,21 @@ static int chunk_cols(const ql_fconv *cv, long columns) {
     return (int) (padded < cv->chunk_cols ? padded : cv->chunk_cols);
 }
 
+/*
+ * Direct or packed, per call: vectors of tile work each path computes (direct: every image's wide columns; packed:
+ * the real columns of the whole batch, plus the packing). Both paths give the same bits, so the choice never shows.
+ */
+static int use_direct(const ql_fconv *cv, int images) {
+    if (!cv->direct_ok) {
+        return 0;
+    }
+    const ql_fconv_spec *s = &cv->s;
+    long vl = cv->ops->vl, wide = (long) (s->oh - 1) * cv->qw + s->ow, hw = (long) s->oh * s->ow;
+    double direct = (double) images * (double) ((wide + vl - 1) / vl);
+    double packed = (double) (((long) images * hw + vl - 1) / vl) * PACK_COST;
+    return direct <= packed;
+}
+
 /* Floats read past the last phase by the dropped wide columns of the last tile: up to a tile width. */
 static size_t direct_slack(const ql_fconv *cv) {
     return (size_t) cv->ops->nr + (size_t) cv->qw + 16;
@@ -131,14 +160,15 @@ size_t ql_fconv_scratch(const ql_fconv *cv, int images) {
     const ql_fops *ops = cv->ops;
     size_t align = QL_ALIGN / sizeof(float);
     size_t tile = (size_t) ops->mr * (size_t) ops->nr;     /* a tile's output, before it is scattered */
-    if (cv->direct) {
-        /* the phases (or, pointwise, a packed last panel) */
+    if (use_direct(cv, images)) {
+        /* the phases (or, pointwise, a packed last panel), a tile's output and a tile's partial sums */
         size_t phases = cv->pointwise ? (size_t) cv->k * ops->nr
                                       : (size_t) cv->cg * cv->s.sh * cv->s.sw * cv->phase + direct_slack(cv);
-        return 3 * align + phases + tile;
+        return 4 * align + phases + 2 * tile;
     }
     size_t nc = (size_t) chunk_cols(cv, (long) images * cv->s.oh * cv->s.ow);
-    return 4 * align + (size_t) cv->k * nc + nc + tile;
+    size_t part = cv->kc < cv->k ? ql_round_up((size_t) cv->mg, (size_t) ops->mr) * nc : 0;
+    return 5 * align + (size_t) cv->kc * nc + nc + tile + part;
 }
 
 /* ---- direct ---- */
@@ -146,10 +176,10 @@ size_t ql_fconv_scratch(const ql_fconv *cv, int images) {
 /* One image and group: tiles over the wide columns [0, wide), their real outputs copied to y (channel plane
  * stride hw, the group's first channel at y, its bias at bias). */
 static void direct_image(const ql_fconv *cv, const float *ag, const float *bias, const float *src, const int *off,
-                         float *y, float *buf, float *pack) {
+                         float *y, float *buf, float *part, float *pack) {
     const ql_fops *ops = cv->ops;
     const ql_fconv_spec *s = &cv->s;
-    int mr = ops->mr, nr = ops->nr, k = cv->k, qw = cv->qw;
+    int mr = ops->mr, nr = ops->nr, k = cv->k, kc = cv->kc, qw = cv->qw, panels = (cv->mg + mr - 1) / mr;
     long wide = (long) (s->oh - 1) * qw + s->ow, hw = (long) s->oh * s->ow;
     for (long t0 = 0; t0 < wide; t0 += nr) {
         int cols = wide - t0 < nr ? (int) (wide - t0) : nr;
@@ -166,14 +196,19 @@ static void direct_image(const ql_fconv *cv, const float *ag, const float *bias,
         }
         for (int m0 = 0; m0 < cv->mg; m0 += mr) {
             int rows = cv->mg - m0 < mr ? cv->mg - m0 : mr;
-            const float *a = ag + (size_t) (m0 / mr) * k * mr;
             float *yc = y + (size_t) m0 * hw;
+            /* no dropped columns: the epilogue writes straight into y */
+            float *dst = qw == s->ow ? yc + t0 : buf;
+            size_t ldd = qw == s->ow ? (size_t) hw : (size_t) nr;
+            for (int k0 = 0; k0 < k; k0 += kc) {
+                int kb = k - k0 < kc ? k - k0 : kc, last = k0 + kb == k;
+                const float *a = ag + ((size_t) k0 * panels + (size_t) (m0 / mr) * kb) * mr;
+                ops->tile(kb, a, b, o + k0, rows, k0 == 0 ? NULL : part, (size_t) nr, last, bias + m0, cv->lo,
+                          cv->hi, last ? dst : part, last ? ldd : (size_t) nr, cols);
+            }
             if (qw == s->ow) {
-                /* no dropped columns: the epilogue writes straight into y */
-                ops->tile(k, a, b, o, rows, bias + m0, cv->lo, cv->hi, yc + t0, (size_t) hw, cols);
                 continue;
             }
-            ops->tile(k, a, b, o, rows, bias + m0, cv->lo, cv->hi, buf, (size_t) nr, cols);
             /* keep the wide columns t with t % qw < ow: output (t / qw, t % qw) */
             for (int r = 0; r < rows; r++) {
                 const float *from = buf + (size_t) r * nr;
@@ -201,6 +236,7 @@ static void run_direct(const ql_fconv *cv, const float *x, int images, float *y,
     size_t phase_floats = cv->pointwise ? (size_t) cv->k * ops->nr
                                         : (size_t) cv->cg * s->sh * s->sw * cv->phase + direct_slack(cv);
     float *buf = ql_falign(phases + phase_floats);
+    float *part = ql_falign(buf + (size_t) ops->mr * ops->nr);
     size_t in_image = (size_t) s->c * s->ih * s->iw, out_image = (size_t) s->m * s->oh * s->ow;
     for (int img = 0; img < images; img++) {
         for (int g = 0; g < s->group; g++) {
@@ -208,11 +244,11 @@ static void run_direct(const ql_fconv *cv, const float *x, int images, float *y,
             float *yg = y + img * out_image + (size_t) g * cv->mg * s->oh * s->ow;
             const float *ag = cv->a + (size_t) g * cv->a_group;
             if (cv->pointwise) {
-                direct_image(cv, ag, cv->bias + g * cv->mg, xg, cv->off_direct, yg, buf, phases);
+                direct_image(cv, ag, cv->bias + g * cv->mg, xg, cv->off_direct, yg, buf, part, phases);
             } else {
                 ql_fphases_load(ops, s, cv->cg, cv->ph2, cv->qw, cv->phase, xg, phases);
                 memset(phases + (size_t) cv->cg * s->sh * s->sw * cv->phase, 0, sizeof(float) * direct_slack(cv));
-                direct_image(cv, ag, cv->bias + g * cv->mg, phases, cv->off_direct, yg, buf, NULL);
+                direct_image(cv, ag, cv->bias + g * cv->mg, phases, cv->off_direct, yg, buf, part, NULL);
             }
         }
     }
@@ -227,6 +263,16 @@ typedef struct {
     long n0;            /* first global column of the chunk */
     int nc, ncp;        /* columns, and columns rounded up to whole panels */
 } im2col_ctx;
+
+/* Inline copies for the im2col's runs, which are as short as a 7-pixel row: a libc call per run cost more than the
+ * copy (a 512 x 4608 layer on 7 x 7 spent most of its time in memcpy/memset calls). */
+static inline void copy_run(float *d, const float *s, long n) {
+    for (long t = 0; t < n; t++) d[t] = s[t];
+}
+
+static inline void zero_run(float *d, long n) {
+    for (long t = 0; t < n; t++) d[t] = 0.0f;
+}
 
 /* Row r of the chunk's column matrix (ncp readable floats, zero beyond nc), assembled in tmp. */
 static const float *im2col_row(const im2col_ctx *ctx, int r, float *tmp) {
@@ -248,38 +294,37 @@ static const float *im2col_row(const im2col_ctx *ctx, int r, float *tmp) {
         int len = s->ow - ow < end - n ? s->ow - ow : (int) (end - n);
         int ih = oh * s->sh - s->pt + i * s->dh;
         if (ih < 0 || ih >= s->ih) {
-            memset(d, 0, sizeof(float) * (size_t) len);
+            zero_run(d, len);
         } else {
             const float *in = plane + (size_t) ih * s->iw;
             /* [first, last) are the run's columns that read real input; the rest read padding. */
             int e = ow + len, first = ow < ow_lo ? ow_lo : ow, last = e < ow_hi ? e : ow_hi;
             if (first > e) first = e;
             if (last < first) last = first;
-            memset(d, 0, sizeof(float) * (size_t) (first - ow));
+            zero_run(d, first - ow);
             if (s->sw == 1) {
-                memcpy(d + (first - ow), in + first + col_shift, sizeof(float) * (size_t) (last - first));
+                copy_run(d + (first - ow), in + first + col_shift, last - first);
             } else {
                 for (int q = first; q < last; q++) {
                     d[q - ow] = in[(long) q * s->sw + col_shift];
                 }
             }
-            memset(d + (last - ow), 0, sizeof(float) * (size_t) (e - last));
+            zero_run(d + (last - ow), e - last);
         }
         d += len;
         n += len;
     }
-    memset(d, 0, sizeof(float) * (size_t) (ctx->ncp - ctx->nc));
+    zero_run(d, ctx->ncp - ctx->nc);
     return tmp;
 }
 
-/* Packs the chunk: row q's panel p is nr floats at bpack + (p * k + q) * nr. */
-static void pack_chunk(const im2col_ctx *ctx, int npanels, float *tmp, float *bpack) {
-    const ql_fconv *cv = ctx->cv;
-    int nr = cv->ops->nr, k = cv->k;
-    for (int q = 0; q < k; q++) {
-        const float *row = im2col_row(ctx, q, tmp);
+/* Packs rows [k0, k0 + kb) of the chunk: row k0 + q's panel p is nr floats at bpack + (p * kb + q) * nr. */
+static void pack_chunk(const im2col_ctx *ctx, int k0, int kb, int npanels, float *tmp, float *bpack) {
+    int nr = ctx->cv->ops->nr;
+    for (int q = 0; q < kb; q++) {
+        const float *row = im2col_row(ctx, k0 + q, tmp);
         for (int p = 0; p < npanels; p++) {
-            memcpy(bpack + ((size_t) p * k + q) * nr, row + (size_t) p * nr, sizeof(float) * (size_t) nr);
+            copy_run(bpack + ((size_t) p * kb + q) * nr, row + (size_t) p * nr, nr);
         }
     }
 }
@@ -300,13 +345,13 @@ static void scatter_row(const ql_fconv *cv, float *y, int ch, long n, const floa
 static void run_packed(const ql_fconv *cv, const float *x, int images, float *y, float *scratch) {
     const ql_fops *ops = cv->ops;
     const ql_fconv_spec *s = &cv->s;
-    int mr = ops->mr, nr = ops->nr, k = cv->k;
+    int mr = ops->mr, nr = ops->nr, k = cv->k, kc = cv->kc;
     long columns = (long) images * s->oh * s->ow, hw = (long) s->oh * s->ow;
     int nc_max = chunk_cols(cv, columns);
     float *bpack = ql_falign(scratch);
-    float *tmp = ql_falign(bpack + (size_t) k * nc_max);
+    float *tmp = ql_falign(bpack + (size_t) kc * nc_max);
     float *buf = ql_falign(tmp + nc_max);
-    size_t panel = (size_t) k * nr;
+    float *part = ql_falign(buf + (size_t) mr * nr);  /* [m0 / mr][p][mr][nr] partial sums, when k is blocked */
     for (int g = 0; g < s->group; g++) {
         const float *ag = cv->a + (size_t) g * cv->a_group;
         im2col_ctx ctx = {cv, x + (size_t) g * cv->cg * s->ih * s->iw, (size_t) s->c * s->ih * s->iw, 0, 0, 0};
@@ -316,25 +361,35 @@ static void run_packed(const ql_fconv *cv, const float *x, int images, float *y,
             ctx.n0 = n0;
             ctx.nc = nc;
             ctx.ncp = npanels * nr;
-            pack_chunk(&ctx, npanels, tmp, bpack);
-            /* Weights panel outer: it stays in L1/L2 while the chunk's panels stream from L2. */
-            for (int m0 = 0; m0 < cv->mg; m0 += mr) {
-                int rows = cv->mg - m0 < mr ? cv->mg - m0 : mr;
-                int ch = g * cv->mg + m0;
-                const float *a = ag + (size_t) (m0 / mr) * k * mr;
+            for (int k0 = 0; k0 < k; k0 += kc) {
+                int kb = k - k0 < kc ? k - k0 : kc, last = k0 + kb == k;
+                pack_chunk(&ctx, k0, kb, npanels, tmp, bpack);
+                /* Activation panel outer: its k block stays in L1/L2 while the weights' panels of the block stream
+                 * past it (measured 5-10% faster than weights outer, on deep layers at batch 1 and 32). */
                 for (int p = 0; p < npanels; p++) {
                     int cols = nc - p * nr < nr ? nc - p * nr : nr;
-                    long n = n0 + (long) p * nr, pix = n % hw;
-                    const float *b = bpack + p * panel;
-                    if (pix + cols <= hw) {
-                        float *dst = y + ((size_t) (n / hw) * s->m + (size_t) ch) * (size_t) hw + (size_t) pix;
-                        ops->tile(k, a, b, cv->off_packed, rows, cv->bias + ch, cv->lo, cv->hi, dst, (size_t) hw,
-                                  cols);
-                        continue;
-                    }
-                    ops->tile(k, a, b, cv->off_packed, rows, cv->bias + ch, cv->lo, cv->hi, buf, (size_t) nr, cols);
-                    for (int r = 0; r < rows; r++) {
-                        scatter_row(cv, y, ch + r, n, buf + (size_t) r * nr, cols);
+                    for (int m0 = 0; m0 < cv->mg; m0 += mr) {
+                        int rows = cv->mg - m0 < mr ? cv->mg - m0 : mr;
+                        int ch = g * cv->mg + m0;
+                        const float *a = ag + ((size_t) k0 * ((cv->mg + mr - 1) / mr) + (size_t) (m0 / mr) * kb) * mr;
+                        long n = n0 + (long) p * nr, pix = n % hw;
+                        const float *b = bpack + (size_t) p * kb * nr;
+                        float *c = part + ((size_t) (m0 / mr) * npanels + (size_t) p) * mr * nr;
+                        const float *cin = k0 == 0 ? NULL : c;
+                        if (!last) {
+                            ops->tile(kb, a, b, cv->off_packed, rows, cin, (size_t) nr, 0, NULL, 0.0f, 0.0f, c,
+                                      (size_t) nr, cols);
+                        } else if (pix + cols <= hw) {
+                            float *dst = y + ((size_t) (n / hw) * s->m + (size_t) ch) * (size_t) hw + (size_t) pix;
+                            ops->tile(kb, a, b, cv->off_packed, rows, cin, (size_t) nr, 1, cv->bias + ch, cv->lo,
+                                      cv->hi, dst, (size_t) hw, cols);
+                        } else {
+                            ops->tile(kb, a, b, cv->off_packed, rows, cin, (size_t) nr, 1, cv->bias + ch, cv->lo,
+                                      cv->hi, buf, (size_t) nr, cols);
+                            for (int r = 0; r < rows; r++) {
+                                scatter_row(cv, y, ch + r, n, buf + (size_t) r * nr, cols);
+                            }
+                        }
                     }
                 }
             }
@@ -345,7 +400,7 @@ static void run_packed(const ql_fconv *cv, const float *x, int images, float *y,
 void ql_fconv_run(const ql_fconv *cv, const float *x, int images, float *y, float *scratch) {
     if (cv->depthwise) {
         ql_fdw_run(cv, x, images, y, scratch);
-    } else if (cv->direct) {
+    } else if (use_direct(cv, images)) {
         run_direct(cv, x, images, y, scratch);
     } else {
         run_packed(cv, x, images, y, scratch);

@@ -12,13 +12,14 @@ struct ql_fconv {
     int depthwise;         /* group == c == m > 1: the direct kernel, not the GEMM */
     int pointwise;         /* 1x1, stride 1, unpadded: the input planes are the GEMM's rows */
     int chunk_cols;        /* columns per packed activation chunk at most (a multiple of nr) */
-    int direct;            /* the tiles read rows of the (padded, phase-split) input in place: no packing */
+    int kc;                /* packed: depth per k block (the whole k when it is not much deeper than KC) */
+    int direct_ok;         /* the direct path can address the phases (it runs when use_direct says it is cheaper) */
     int ph2, qw;           /* direct: rows and width of one stride phase of the padded input */
     size_t phase;          /* direct: floats of one phase, ph2 * qw */
     int *off_packed;       /* [k] q * nr: rows of a packed panel */
     int *off_direct;       /* [k] where row q = (ci, i, j) starts in the phases, relative to wide column 0 */
     size_t a_group;        /* floats of one group's weight panels */
-    float *a;              /* [group][ceil(mg / mr)][k][mr] (GEMM path) */
+    float *a;              /* [group][k block][ceil(mg / mr)][kb][mr] (GEMM path; one k block when direct) */
     float *w;              /* [c][kh * kw] as given (depthwise path) */
     float *bias;           /* [m], zeros when the layer has none */
 };

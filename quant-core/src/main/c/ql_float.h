@@ -37,14 +37,17 @@ typedef struct {
  */
 typedef struct {
     const char *name;
-    int mr, nr;
+    int mr, nr, vl;  /* tile rows and columns, lanes per vector */
     /*
-     * acc[r][0..nr) = sum_{q < k} a[q * mr + r] * b[off[q] ..], for r < rows, in the order q = 0, 1, ... (one fused
-     * multiply-add per term); then clamp(acc + bias[r], lo, hi) is stored as cols (<= nr) values at out + r * ldo.
-     * Only the vectors holding the first cols columns are computed and read.
+     * acc[r][0..nr) = (cin ? cin[r * ldc ..] : 0) + sum_{q < k} a[q * mr + r] * b[off[q] ..], for r < rows, in the
+     * order q = 0, 1, ... (one fused multiply-add per term). Then either (epi == 0) the raw acc is stored at
+     * out + r * ldo (the vectors holding the first cols columns: a partial sum to resume from with cin), or
+     * (epi == 1) clamp(acc + bias[r], lo, hi) is stored there as cols (<= nr) values. Only the vectors holding the
+     * first cols columns are computed and read. Resuming from a stored partial sum continues the same chain, so
+     * splitting k changes no bit.
      */
-    void (*tile)(int k, const float *a, const float *b, const int *off, int rows, const float *bias, float lo,
-                 float hi, float *out, size_t ldo, int cols);
+    void (*tile)(int k, const float *a, const float *b, const int *off, int rows, const float *cin, size_t ldc,
+                 int epi, const float *bias, float lo, float hi, float *out, size_t ldo, int cols);
     /* One depthwise plane (ql_fdw). Reads up to qw + kw * dw + 64 floats past the last phase (dropped columns). */
     void (*dw_plane)(const ql_fdw *d);
     /* out[b] = in[2 * b] for b < n (reads in[0 .. 2n - 2] only): stride-2 phases. */

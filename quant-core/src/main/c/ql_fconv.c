@@ -91,18 +91,13 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
                                    + (size_t) (ri / s->sh) * cv->qw + (size_t) (cj / s->sw));
     }
     cv->kc = k < KC + KC / 2 ? k : KC;
-    /* Weights panels k block by k block: block k0 holds every panel's rows [k0, k0 + kb) ([panel][kb][mr]), so a
-     * block's panels are one sequential stream (the prefetchers lost each 16 KiB panel block of a 9 MiB layer). */
     for (int g = 0; g < s->group; g++) {
-        for (int k0 = 0; k0 < k; k0 += cv->kc) {
-            int kb = k - k0 < cv->kc ? k - k0 : cv->kc;
-            for (int p = 0; p < panels; p++) {
-                float *panel = cv->a + (size_t) g * cv->a_group + ((size_t) k0 * panels + (size_t) p * kb) * mr;
-                for (int q = 0; q < kb; q++) {
-                    for (int r = 0; r < mr; r++) {
-                        int o = p * mr + r;
-                        panel[(size_t) q * mr + r] = o < cv->mg ? w[((size_t) g * cv->mg + o) * k + k0 + q] : 0.0f;
-                    }
+        for (int p = 0; p < panels; p++) {
+            float *panel = cv->a + (size_t) g * cv->a_group + (size_t) p * k * mr;
+            for (int q = 0; q < k; q++) {
+                for (int r = 0; r < mr; r++) {
+                    int o = p * mr + r;
+                    panel[(size_t) q * mr + r] = o < cv->mg ? w[((size_t) g * cv->mg + o) * k + q] : 0.0f;
                 }
             }
         }
@@ -179,32 +174,38 @@ static void direct_image(const ql_fconv *cv, const float *ag, const float *bias,
                          float *y, float *buf, float *part, float *pack) {
     const ql_fops *ops = cv->ops;
     const ql_fconv_spec *s = &cv->s;
-    int mr = ops->mr, nr = ops->nr, k = cv->k, kc = cv->kc, qw = cv->qw, panels = (cv->mg + mr - 1) / mr;
+    int mr = ops->mr, nr = ops->nr, k = cv->k, kc = cv->kc, qw = cv->qw;
     long wide = (long) (s->oh - 1) * qw + s->ow, hw = (long) s->oh * s->ow;
-    for (long t0 = 0; t0 < wide; t0 += nr) {
-        int cols = wide - t0 < nr ? (int) (wide - t0) : nr;
-        const float *b = src + t0;
-        const int *o = off;
-        if (cv->pointwise && cols < nr) {
-            /* In place, the last tile's vectors could read past the input: pack its columns instead. */
-            for (int q = 0; q < k; q++) {
-                memcpy(pack + (size_t) q * nr, src + off[q] + t0, sizeof(float) * (size_t) cols);
-                memset(pack + (size_t) q * nr + cols, 0, sizeof(float) * (size_t) (nr - cols));
-            }
-            b = pack;
-            o = cv->off_packed;
+    long tail = wide / nr * nr;  /* first column of a partial last tile */
+    if (cv->pointwise && tail < wide) {
+        /* In place, the partial last tile's vectors could read past the input: pack its columns instead. */
+        int cols = (int) (wide - tail);
+        for (int q = 0; q < k; q++) {
+            memcpy(pack + (size_t) q * nr, src + off[q] + tail, sizeof(float) * (size_t) cols);
+            memset(pack + (size_t) q * nr + cols, 0, sizeof(float) * (size_t) (nr - cols));
         }
-        for (int m0 = 0; m0 < cv->mg; m0 += mr) {
-            int rows = cv->mg - m0 < mr ? cv->mg - m0 : mr;
-            float *yc = y + (size_t) m0 * hw;
+    }
+    /* Weights panel outer: it is read once per image (from memory, for deep layers at batch 1: ResNet-18's last
+     * layers are 9 MiB each) and stays in L1/L2 across the image's tiles. */
+    for (int m0 = 0; m0 < cv->mg; m0 += mr) {
+        int rows = cv->mg - m0 < mr ? cv->mg - m0 : mr;
+        const float *ap = ag + (size_t) (m0 / mr) * k * mr;
+        float *yc = y + (size_t) m0 * hw;
+        for (long t0 = 0; t0 < wide; t0 += nr) {
+            int cols = wide - t0 < nr ? (int) (wide - t0) : nr;
+            const float *b = src + t0;
+            const int *o = off;
+            if (cv->pointwise && t0 == tail) {
+                b = pack;
+                o = cv->off_packed;
+            }
             /* no dropped columns: the epilogue writes straight into y */
             float *dst = qw == s->ow ? yc + t0 : buf;
             size_t ldd = qw == s->ow ? (size_t) hw : (size_t) nr;
             for (int k0 = 0; k0 < k; k0 += kc) {
                 int kb = k - k0 < kc ? k - k0 : kc, last = k0 + kb == k;
-                const float *a = ag + ((size_t) k0 * panels + (size_t) (m0 / mr) * kb) * mr;
-                ops->tile(kb, a, b, o + k0, rows, k0 == 0 ? NULL : part, (size_t) nr, last, bias + m0, cv->lo,
-                          cv->hi, last ? dst : part, last ? ldd : (size_t) nr, cols);
+                ops->tile(kb, ap + (size_t) k0 * mr, b, o + k0, rows, k0 == 0 ? NULL : part, (size_t) nr, last,
+                          bias + m0, cv->lo, cv->hi, last ? dst : part, last ? ldd : (size_t) nr, cols);
             }
             if (qw == s->ow) {
                 continue;
@@ -371,7 +372,7 @@ static void run_packed(const ql_fconv *cv, const float *x, int images, float *y,
                     for (int m0 = 0; m0 < cv->mg; m0 += mr) {
                         int rows = cv->mg - m0 < mr ? cv->mg - m0 : mr;
                         int ch = g * cv->mg + m0;
-                        const float *a = ag + ((size_t) k0 * ((cv->mg + mr - 1) / mr) + (size_t) (m0 / mr) * kb) * mr;
+                        const float *a = ag + ((size_t) (m0 / mr) * k + (size_t) k0) * mr;
                         long n = n0 + (long) p * nr, pix = n % hw;
                         const float *b = bpack + (size_t) p * kb * nr;
                         float *c = part + ((size_t) (m0 / mr) * npanels + (size_t) p) * mr * nr;

@@ -19,7 +19,7 @@ struct ql_fconv {
     int *off_packed;       /* [k] q * nr: rows of a packed panel */
     int *off_direct;       /* [k] where row q = (ci, i, j) starts in the phases, relative to wide column 0 */
     size_t a_group;        /* floats of one group's weight panels */
-    float *a;              /* [group][k block][ceil(mg / mr)][kb][mr] (GEMM path; one k block when direct) */
+    float *a;              /* [group][ceil(mg / mr)][k][mr] (GEMM path) */
     float *w;              /* [c][kh * kw] as given (depthwise path) */
     float *bias;           /* [m], zeros when the layer has none */
 };

@@ -1,22 +1,20 @@
 /*
  * Float Conv layers, shaped like the int8 ones (ql_conv.c): weights packed once per layer into the level's
- * broadcast panels ([k][mr] per mr output channels), the level's tiles over the whole depth, and bias + clamp fused
- * into each tile's epilogue. The activations reach the tiles one of two ways, chosen per layer:
+ * broadcast panels ([k][mr] per mr output channels), the level's tiles over the depth, and bias + clamp fused into
+ * each tile's epilogue. The tile reads activation row q at b + off[q], so the activations reach it one of two ways,
+ * chosen per call by the tile work each would do (use_direct):
  *
- * - direct (large planes): per image, the group's input is copied once into zero-padded sh x sw stride phases (for
- *   a 1x1 stride-1 unpadded conv, the input itself). Output (oh, ow) is then "wide column" t = oh * qw + ow of a
- *   row of qw = ceil(padded width / sw) columns, and GEMM row q = (ci, i, j) is the phases read from a fixed offset
- *   off[q] onwards: the tiles read their rows in place, no im2col. The wide columns ow >= oh are computed and
- *   dropped (qw - ow of every qw: 2 of 58 for a 56 x 56 3x3 conv), so this is used only where that waste is small.
- *   Packing measured about 30% of a 64-channel 3x3 conv's time; the phase copy is one pass over the input.
- * - packed (small planes, e.g. 7 x 7): an implicit im2col packs chunks of output columns, global across the
- *   images of a call, into [k][nr] panels, so late layers still fill whole tiles at batch 32. Deep layers are split
- *   into k blocks (KC): the partial sums go through a buffer and resume in the next block's accumulators, the same
- *   chain of fused multiply-adds, so blocking changes no bit; without it a 512 x 4608 layer on a 7 x 7 plane ran
- *   slower than the Vector API GEMM (its panels did not stay in cache).
+ * - direct: per image, the group's input is copied once into zero-padded sh x sw stride phases (ql_fphases.c; for
+ *   a 1x1 stride-1 unpadded conv, the input itself is read). Output (oh, ow) is "wide column" t = oh * qw + ow of
+ *   rows qw = ceil(padded width / sw) wide, and GEMM row q = (ci, i, j) is the phases read from a fixed offset
+ *   off[q]: no im2col at all. The wide columns ow >= oh are computed and dropped (2 of 58 for a 56 x 56 3x3
+ *   conv). Packing measured about 30% of a 64-channel 3x3 conv's time; the phase copy is one pass over the input.
+ * - packed (small planes at large batches, e.g. 7 x 7 at batch 32, where wide rows would waste 2 of 9 columns): an
+ *   implicit im2col packs chunks of output columns, global across the images of a call, into [k][nr] panels.
  *
- * Either way every output is bias + the same k-ordered chain of fused multiply-adds, so results do not depend on
- * the path, the chunk, the batch or a column's position.
+ * Deep layers are split into k blocks (KC): the partial sums go through a buffer and resume in the next block's
+ * accumulators, the same chain of fused multiply-adds. Every output is therefore bias + one k-ordered chain
+ * whatever the path, the k blocking, the chunk, the batch or a column's position: both paths give the same bits.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -7,12 +7,23 @@
 #include <string.h>
 #include "ql_fconv_impl.h"
 
+/* Whether some tap reads phase row rp (rows) or phase column cp (columns): a 1x1 stride-2 conv reads only phase
+ * (0, 0), a quarter of its input; the others are left as they are (only dropped wide columns may read into them). */
+static int tap_reads(int k, int d, int s, int p) {
+    for (int i = 0; i < k; i++) {
+        if ((i * d) % s == p) return 1;
+    }
+    return 0;
+}
+
 void ql_fphases_load(const ql_fops *ops, const ql_fconv_spec *s, int channels, int ph2, int qw, size_t phase,
                      const float *x, float *q) {
     for (int ci = 0; ci < channels; ci++) {
         const float *plane = x + (size_t) ci * s->ih * s->iw;
         for (int rp = 0; rp < s->sh; rp++) {
+            if (!tap_reads(s->kh, s->dh, s->sh, rp)) continue;
             for (int cp = 0; cp < s->sw; cp++) {
+                if (!tap_reads(s->kw, s->dw, s->sw, cp)) continue;
                 float *ph = q + (size_t) ((ci * s->sh + rp) * s->sw + cp) * phase;
                 /* Phase columns [b0, b1) read real input: 0 <= b * sw - lead < iw. */
                 int lead = s->pl - cp;

@@ -304,4 +304,19 @@ class KernelProviderTest {
             throw new AssertionError("not for computing");
         }
     }
+
+    /** -Dquantlake.native.level picks the float level too: each level this CPU runs gives its native float kernels. */
+    @Test
+    void theNativeFamilysFloatKernelsFollowTheNativeLevel() {
+        for (NativeLevel level : KernelProvider.nativeLevels()) {
+            KernelProvider.Selection s = KernelProvider.select("native", false, () -> {
+                throw new AssertionError("not asked without the module");
+            }, () -> KernelProvider.nativeAt(level.id(), KernelProvider.nativeLevels(), Optional.empty(),
+                    l -> KernelProvider.nativeInt8Kernels(l).orElseThrow()));
+            assertEquals("native-" + level.id(), s.kernels().int8().name());
+            NativeFloatKernels floats = assertInstanceOf(NativeFloatKernels.class, s.kernels().floats());
+            assertSame(level, floats.level());
+            assertEquals(level == NativeLevel.AVX512_VNNI ? "native-avx512" : "native-avx2", floats.name());
+        }
+    }
 }

@@ -24,9 +24,7 @@
 #define CHUNK_FLOATS (128 * 1024)
 /* Depth per k block of the packed path: a block of the weights panel (KC * mr floats, 16 KiB) stays in L1, and the
  * chunk's panels of the block (chunk columns are sized by it) in L2, however deep the layer (ResNet's k = 4608). */
-#ifndef KC
 #define KC 512
-#endif
 /* What packing costs the packed path, relative to its tiles (measured: about 15% on small planes). */
 #define PACK_COST 1.15
 

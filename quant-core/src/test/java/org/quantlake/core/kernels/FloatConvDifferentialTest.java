@@ -303,4 +303,35 @@ class FloatConvDifferentialTest {
             assertEquals(level == NativeLevel.AVX512_VNNI ? "native-avx512" : "native-avx2", nat.get(i).name());
         }
     }
+
+    /**
+     * Every native level gives the same bits (each output is bias + the same k-ordered chain of fused multiply-adds
+     * in zmm and ymm lanes alike), so the float engine's results do not depend on the CPU's dispatch level either.
+     */
+    @Test
+    void everyNativeLevelGivesTheSameBits() {
+        List<FloatKernels> nat = KernelsUnderTest.nativeFloat();
+        if (nat.size() < 2) {
+            System.out.println("[native float levels not compared] this CPU runs " + nat.size());
+            return;
+        }
+        for (Layer l : layers()) {
+            Random r = new Random(l.name().hashCode() + 7);
+            FloatConvSpec spec = spec(l, CLAMPS.get(1));
+            float[] w = random(r, l.m() * spec.k());
+            float[] bias = random(r, l.m());
+            float[] x = random(r, spec.inputFloats(l.images()));
+            float[] first = null;
+            for (FloatKernels k : nat) {
+                FloatConv conv = k.prepareConv(spec, w, bias);
+                float[] y = new float[spec.outputFloats(l.images())];
+                conv.run(x, 0, l.images(), y, 0, new float[conv.scratchFloats(l.images())]);
+                if (first == null) {
+                    first = y;
+                } else {
+                    assertArrayEquals(first, y, k + " vs " + nat.get(0) + " on " + l);
+                }
+            }
+        }
+    }
 }

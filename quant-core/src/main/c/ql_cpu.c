@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "ql_int8.h"
+#include "ql_float.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int levels;
+static int fma;
 static char description[256];
 
 static uint64_t xgetbv0(void) {
@@ -22,8 +24,9 @@ static uint64_t xgetbv0(void) {
 static void detect(void) {
     unsigned a, b, c, d;
     unsigned max = __get_cpuid_max(0, NULL);
-    int osxsave = 0, avx = 0;
+    int osxsave = 0, avx = 0, fma3 = 0;
     if (max >= 1 && __get_cpuid(1, &a, &b, &c, &d)) {
+        fma3 = (c >> 12) & 1;
         osxsave = (c >> 27) & 1;
         avx = (c >> 28) & 1;
     }
@@ -50,10 +53,11 @@ static void detect(void) {
     if (avx2) {
         levels |= 1 << QL_AVX2;
     }
+    fma = avx2 && fma3;
     snprintf(description, sizeof description,
-             "avx2=%d avx512f=%d avx512bw=%d avx512vl=%d avx512vnni=%d avxvnni=%d os-avx512=%d amx-tile=%d "
+             "avx2=%d fma=%d avx512f=%d avx512bw=%d avx512vl=%d avx512vnni=%d avxvnni=%d os-avx512=%d amx-tile=%d "
              "amx-int8=%d (AMX has no kernel here)",
-             avx2, avx512f, avx512bw, avx512vl, avx512vnni, avxvnni, os_avx512, amx_tile, amx_int8);
+             avx2, fma3, avx512f, avx512bw, avx512vl, avx512vnni, avxvnni, os_avx512, amx_tile, amx_int8);
 }
 
 int ql_cpu_levels(void) {
@@ -75,4 +79,17 @@ const ql_ops *ql_ops_for(int level) {
         case QL_AVX_VNNI: return &ql_ops_avxvnni;
         default: return &ql_ops_avx2;
     }
+}
+
+int ql_cpu_fma(void) {
+    pthread_once(&once, detect);
+    return fma;
+}
+
+const ql_fops *ql_fops_for(int level) {
+    if (ql_ops_for(level) == NULL || !ql_cpu_fma()) {
+        return NULL;
+    }
+    /* The avx512vnni level requires AVX-512F (and the OS's zmm state) already. */
+    return level == QL_AVX512_VNNI ? &ql_fops_avx512 : &ql_fops_avx2;
 }

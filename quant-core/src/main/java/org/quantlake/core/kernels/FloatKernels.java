@@ -54,4 +54,15 @@ public interface FloatKernels {
             pool.plane(this, x, xOff + p * pool.inSize(), y, yOff + p * pool.outSize(), scratch);
         }
     }
+
+    /**
+     * Prepares a convolution layer once per model: weights {@code [outChannels][channels / group][kh][kw]},
+     * {@code bias[outChannels]} or null (none). The default composes this object's own {@link #gemm},
+     * {@link #biasClamp} and, for depthwise layers, {@link DepthwiseConv} over {@link #axpy}; it keeps the weights
+     * array (callers must not change it afterwards).
+     */
+    default FloatConv prepareConv(FloatConvSpec spec, float[] weights, float[] bias) {
+        KernelArgs.checkFloatConvWeights(spec, weights, bias);
+        return new GemmFloatConv(this, spec, weights, bias);
+    }
 }

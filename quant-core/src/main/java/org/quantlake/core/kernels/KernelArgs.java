@@ -201,6 +201,30 @@ final class KernelArgs {
         checkScratch(sb == null ? 0 : sb.length, sbNeed, si == null ? 0 : si.length, siNeed);
     }
 
+    /** Checks a {@link FloatKernels#prepareConv} call: array lengths match the spec (bias may be null). */
+    static void checkFloatConvWeights(FloatConvSpec spec, float[] weights, float[] bias) {
+        Objects.requireNonNull(spec, "spec");
+        checkLength("weights", Objects.requireNonNull(weights, "weights").length,
+                (long) spec.outChannels() * spec.k());
+        if (bias != null) {
+            checkLength("bias", bias.length, spec.outChannels());
+        }
+    }
+
+    /** Checks a {@link FloatConv#run} call: images >= 0, in-bounds input and output, enough scratch. */
+    static void checkFloatConvRun(FloatConvSpec spec, float[] x, int xOff, int images, float[] y, int yOff,
+                                  float[] scratch, int scratchNeed) {
+        if (images < 0) {
+            throw new IllegalArgumentException("negative image count " + images);
+        }
+        checkSpan("x", Objects.requireNonNull(x, "x").length, xOff, spec.inputFloats(images));
+        checkSpan("y", Objects.requireNonNull(y, "y").length, yOff, spec.outputFloats(images));
+        int have = scratch == null ? 0 : scratch.length;
+        if (have < scratchNeed) {
+            throw new IllegalArgumentException("scratch too small: " + have + " floats, need " + scratchNeed);
+        }
+    }
+
     /** Checks a {@link Int8Kernels#prepareLinear} call: array lengths match the spec. */
     static void checkLinearWeights(Int8LinearSpec spec, byte[] weightsKN, int[] bias, float[] mult) {
         Objects.requireNonNull(spec, "spec");

@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 
 /**
  * Picks the kernel implementation once per JVM, for the {@link FloatKernels} and {@link Int8Kernels} together: the
- * native int8 kernels (with the Vector API float kernels) when quant-core's native library loads and the CPU has at
- * least AVX2; otherwise the Vector API kernels when the {@code jdk.incubator.vector} module is present; otherwise
+ * native kernels when quant-core's native library loads and the CPU has at least AVX2 (native int8 kernels, and
+ * {@link NativeFloatKernels}: native float convolutions with the Vector API kernels for the other float loops, where
+ * the level's float kernels run: they also need FMA); otherwise the Vector API kernels when the {@code jdk.incubator.vector} module is present; otherwise
  * the plain-Java ones. Every fallback logs a single warning saying why.
  *
  * <p>The system property {@value #PROPERTY} forces the choice: {@code java}, {@code panama}, {@code native} or
@@ -88,6 +89,18 @@ public final class KernelProvider {
         return Optional.ofNullable(Native.KERNELS.get(level));
     }
 
+    /**
+     * The native float kernels at one level (native convolutions, the best Java float kernels for the rest), or
+     * empty when they cannot run here (for tests and benchmarks).
+     */
+    public static Optional<FloatKernels> nativeFloatKernels(NativeLevel level) {
+        if (!NativeFloatKernels.runs(level)) {
+            return Optional.empty();
+        }
+        FloatKernels java = panamaKernels().orElse(DefaultFloatKernels.INSTANCE);
+        return Optional.of(new NativeFloatKernels(level, java));
+    }
+
     /** Why the native kernels cannot run in this JVM, or empty when they can. */
     public static Optional<String> nativeUnavailableReason() {
         return NativeLibrary.unavailableReason();
@@ -140,18 +153,20 @@ public final class KernelProvider {
                             + e.getMessage(), e);
                 }
                 Selection floats = javaOrPanama(vectorModulePresent, loadPanama);
-                return new Selection(new KernelSet(floats.kernels().floats(), int8), floats.warning());
+                return new Selection(new KernelSet(nativeFloats(int8, floats.kernels().floats()), int8),
+                        floats.warning());
             }
             case "auto": {
                 Selection fallback = javaOrPanama(vectorModulePresent, loadPanama);
                 try {
-                    return new Selection(new KernelSet(fallback.kernels().floats(), loadNative.get()),
+                    Int8Kernels int8 = loadNative.get();
+                    return new Selection(new KernelSet(nativeFloats(int8, fallback.kernels().floats()), int8),
                             fallback.warning());
                 } catch (UnsupportedOperationException e) {
                     // One line for everything that fell back: the native reason, then the float kernels' own.
                     String uses = fallback.kernels() == JAVA ? "plain-Java" : "Vector API";
-                    return new Selection(fallback.kernels(), Optional.of("The native int8 kernels cannot run here ("
-                            + e.getMessage() + "), so quant-core uses its " + uses + " int8 kernels."
+                    return new Selection(fallback.kernels(), Optional.of("The native kernels cannot run here ("
+                            + e.getMessage() + "), so quant-core uses its " + uses + " int8 and float kernels."
                             + fallback.warning().map(w -> " " + w).orElse("")));
                 }
             }
@@ -159,6 +174,18 @@ public final class KernelProvider {
                 throw new IllegalArgumentException(
                         PROPERTY + " must be one of java, panama, native, auto; got '" + requested + "'");
         }
+    }
+
+    /**
+     * The float kernels of the native family: {@link NativeFloatKernels} at the native int8 kernels' level, over
+     * {@code javaFloats} (the Java float kernels chosen otherwise), when the level's float kernels run here; else
+     * {@code javaFloats} (and for int8 kernels that are not native, as tests pass).
+     */
+    static FloatKernels nativeFloats(Int8Kernels int8, FloatKernels javaFloats) {
+        if (int8 instanceof NativeInt8Kernels && NativeFloatKernels.runs(((NativeInt8Kernels) int8).level())) {
+            return new NativeFloatKernels(((NativeInt8Kernels) int8).level(), javaFloats);
+        }
+        return javaFloats;
     }
 
     /** The Vector API kernels when they load, else the plain-Java ones with the warning saying why. */

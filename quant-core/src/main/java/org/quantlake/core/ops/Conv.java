@@ -2,15 +2,15 @@ package org.quantlake.core.ops;
 
 import org.quantlake.core.engine.Step;
 import org.quantlake.core.graph.Node;
-import org.quantlake.core.graph.TensorData;
-import org.quantlake.core.kernels.DepthwiseConv;
+import org.quantlake.core.kernels.FloatConv;
+import org.quantlake.core.kernels.FloatConvSpec;
 import org.quantlake.core.kernels.FloatKernels;
-import org.quantlake.core.kernels.Im2Col;
 
 /**
  * ONNX Conv (1-D and 2-D; groups incl. depthwise; dilations, strides, pads, auto_pad). Weights must be constant.
- * Lowered per image and group to {@code W_g[M/g x K] * col[K x outHW]} with K = C/g*kh*kw (im2col; skipped for
- * 1x1 stride-1 unpadded convs, whose input already is the column matrix), or a direct kernel when depthwise.
+ * Compiled to a layer prepared once per model by the float kernels ({@link FloatKernels#prepareConv}: the Java
+ * kernels lower it per image and group to {@code W_g[M/g x K] * im2col(x)}, or a direct kernel when depthwise; the
+ * native kernels pack the weights for their tiles); each step runs it over the batch.
  */
 final class Conv extends OpDef {
 
@@ -49,62 +49,21 @@ final class Conv extends OpDef {
     public Step compile(OpContext c) {
         int[] x = c.inShape(0);
         int[] wShape = c.inShape(1);
-        TensorData wt = c.requireConst(1, "weights");
-        float[] w = wt.floats();
-        float[] bias = c.hasInput(2) ? c.requireConst(2, "bias").floats() : null;
         int group = (int) c.node().attrInt("group", 1);
         WindowGeometry g = geometry(c, x, wShape);
         int n = x[0];
-        int channels = x[1];
-        int m = wShape[0];
-        int cg = channels / group;
-        int mg = m / group;
-        int k = cg * g.kh() * g.kw();
-        int inHW = g.inHW();
-        int outHW = g.outHW();
+        FloatConvSpec plain = new FloatConvSpec(x[1], g.inH(), g.inW(), wShape[0], group, g.kh(), g.kw(), g.sh(), g.sw(),
+                g.dh(), g.dw(), g.padTop(), g.padLeft(), g.outH(), g.outW());
+        float[] clamp = c.fusedClamp();  // a Relu/Clip the plan fused into this Conv, applied in the epilogue
+        FloatConvSpec spec = clamp == null ? plain : plain.withClamp(clamp[0], clamp[1]);
+        FloatKernels kern = c.kernels();
+        // Keyed by the spec: plans for other input sizes need their own layer (the batch is not in the spec).
+        FloatConv conv = c.prepared("f" + spec, () -> kern.prepareConv(spec, c.requireConst(1, "weights").floats(),
+                c.hasInput(2) ? c.requireConst(2, "bias").floats() : null));
         int xs = c.inSlot(0);
         int ys = c.outSlot(0);
-        FloatKernels kern = c.kernels();
-        float[] clamp = c.fusedClamp();
-        float lo = clamp == null ? Float.NEGATIVE_INFINITY : clamp[0];
-        float hi = clamp == null ? Float.POSITIVE_INFINITY : clamp[1];
-        if (group == channels && m == channels && group > 1) {
-            DepthwiseConv dwc = new DepthwiseConv(g.inH(), g.inW(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
-                    g.padTop(), g.padLeft(), g.outH(), g.outW());
-            int scratchSlot = c.scratch(0, dwc.scratchSize());
-            return a -> {
-                float[] in = a.f(xs);
-                float[] out = a.f(ys);
-                float[] scratch = a.f(scratchSlot);
-                for (int b = 0; b < n; b++) {
-                    for (int ch = 0; ch < channels; ch++) {
-                        dwc.plane(kern, in, (b * channels + ch) * inHW, w, ch * g.kh() * g.kw(),
-                                bias == null ? 0f : bias[ch], out, (b * m + ch) * outHW, scratch);
-                    }
-                }
-                if (clamp != null) kern.biasClamp(out, 0, n * m, outHW, null, lo, hi);
-            };
-        }
-        boolean pointwise = g.isPointwise();
-        int colSlot = pointwise ? -1 : c.scratch(0, Math.multiplyExact(k, outHW));  // can exceed int where x and y do not
-        return a -> {
-            float[] in = a.f(xs);
-            float[] out = a.f(ys);
-            float[] col = pointwise ? in : a.f(colSlot);
-            for (int b = 0; b < n; b++) {
-                for (int gi = 0; gi < group; gi++) {
-                    int xOff = (b * channels + gi * cg) * inHW;
-                    int bOff = xOff;
-                    if (!pointwise) {
-                        Im2Col.im2col(in, xOff, cg, g.inH(), g.inW(), g.kh(), g.kw(), g.sh(), g.sw(), g.dh(), g.dw(),
-                                g.padTop(), g.padLeft(), g.outH(), g.outW(), col, 0);
-                        bOff = 0;
-                    }
-                    kern.gemm(mg, outHW, k, w, gi * mg * k, k, col, bOff, outHW, out, (b * m + gi * mg) * outHW, outHW, false);
-                }
-                if (bias != null || clamp != null) kern.biasClamp(out, b * m * outHW, m, outHW, bias, lo, hi);
-            }
-        };
+        int scratchSlot = c.scratch(0, conv.scratchFloats(n));
+        return a -> conv.run(a.f(xs), 0, n, a.f(ys), 0, a.f(scratchSlot));
     }
 
     @Override

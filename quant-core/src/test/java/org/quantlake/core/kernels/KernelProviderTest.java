@@ -2,6 +2,7 @@ package org.quantlake.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,7 +199,15 @@ class KernelProviderTest {
         String forced = System.getProperty(KernelProvider.PROPERTY, "auto");
         boolean java = forced.equals("java") || KernelProvider.panamaKernels().isEmpty();
         FloatKernels expected = java ? KernelProvider.javaKernels() : KernelProvider.panamaKernels().get();
-        assertSame(expected, chosen);
+        Int8Kernels int8 = KernelProvider.int8Kernels();
+        if (int8 instanceof NativeInt8Kernels && NativeFloatKernels.runs(((NativeInt8Kernels) int8).level())) {
+            // The native family: native convolutions at the int8 level, the Java float kernels for the rest.
+            NativeFloatKernels nat = assertInstanceOf(NativeFloatKernels.class, chosen);
+            assertSame(((NativeInt8Kernels) int8).level(), nat.level());
+            assertEquals(nat.level() == NativeLevel.AVX512_VNNI ? "native-avx512" : "native-avx2", nat.name());
+        } else {
+            assertSame(expected, chosen);
+        }
     }
 
     @Test
@@ -293,6 +302,21 @@ class KernelProviderTest {
         public void requantizeCols(int[] acc, int accOff, int rows, int cols, int[] offset, float[] mult, int zp,
                                    int lo, int hi, byte[] y, int yOff) {
             throw new AssertionError("not for computing");
+        }
+    }
+
+    /** -Dquantlake.native.level picks the float level too: each level this CPU runs gives its native float kernels. */
+    @Test
+    void theNativeFamilysFloatKernelsFollowTheNativeLevel() {
+        for (NativeLevel level : KernelProvider.nativeLevels()) {
+            KernelProvider.Selection s = KernelProvider.select("native", false, () -> {
+                throw new AssertionError("not asked without the module");
+            }, () -> KernelProvider.nativeAt(level.id(), KernelProvider.nativeLevels(), Optional.empty(),
+                    l -> KernelProvider.nativeInt8Kernels(l).orElseThrow()));
+            assertEquals("native-" + level.id(), s.kernels().int8().name());
+            NativeFloatKernels floats = assertInstanceOf(NativeFloatKernels.class, s.kernels().floats());
+            assertSame(level, floats.level());
+            assertEquals(level == NativeLevel.AVX512_VNNI ? "native-avx512" : "native-avx2", floats.name());
         }
     }
 }

@@ -20,6 +20,10 @@ final class KernelsUnderTest {
             assertTrue(KernelProvider.panamaKernels().isPresent(), "Vector API module present but kernels not loaded");
             out.add(KernelProvider.panamaKernels().get());
         }
+        // the native family's float kernels (native conv and max pool, the rest delegated) at every level that runs here
+        for (NativeLevel level : KernelProvider.nativeLevels()) {
+            KernelProvider.nativeFloatKernels(level).ifPresent(out::add);
+        }
         return out;
     }
 
@@ -55,6 +59,27 @@ final class KernelsUnderTest {
         for (NativeLevel level : KernelProvider.nativeLevels()) {
             out.add(KernelProvider.nativeInt8Kernels(level).orElseThrow());
         }
+        return out;
+    }
+
+    /**
+     * The native float kernels at every dispatch level this CPU runs (avx512vnni: the zmm kernels; avxvnni and avx2:
+     * the ymm kernels), checked like {@link #nativeInt8}; empty without the native library.
+     */
+    static List<FloatKernels> nativeFloat() {
+        List<FloatKernels> out = new ArrayList<>();
+        nativeInt8(); // the same checks: a library that was built must load
+        for (NativeLevel level : KernelProvider.nativeLevels()) {
+            out.add(KernelProvider.nativeFloatKernels(level).orElseThrow(
+                    () -> new AssertionError("native float kernels missing at " + level.id() + " (no FMA?)")));
+        }
+        return out;
+    }
+
+    /** Every float kernel family: plain Java, Vector API, native at each level. */
+    static List<FloatKernels> allWithNative() {
+        List<FloatKernels> out = all();
+        out.addAll(nativeFloat());
         return out;
     }
 

@@ -1,0 +1,90 @@
+/*
+ * quantlake native fp32 convolution: shared types.
+ *
+ * Unlike the int8 kernels these are not bit-identical to the Java kernels (float sums are not associative), but
+ * they are deterministic: every output is bias + sum over k of w * x, summed in one fixed order (k = 0, 1, ...,
+ * one fused multiply-add per term), whatever the column's position in the batch, the chunk or the tile, and
+ * whatever the level (zmm and ymm lanes do the same per-lane operations). The float engine's calibration relies
+ * on that: the same image gives the same bits at any batch size.
+ *
+ * Re-entrant: packed layers are read-only after packing; per-call memory is the caller's scratch.
+ */
+#ifndef QL_FLOAT_H
+#define QL_FLOAT_H
+
+#include <stddef.h>
+#include "ql_int8.h"
+
+/* One output plane of a depthwise conv, read from the padded input split into its sh x sw stride phases:
+ * phase (rp, cp) holds P[a * sh + rp][b * sw + cp] at q + (rp * sw + cp) * phase + a * qw + b, where P is the input
+ * padded with zeros. Output (oh, ow) = clamp(bias + sum_ij w[i][j] * P[oh*sh + i*dh][ow*sw + j*dw], lo, hi), taps in
+ * order (i, j); tap (i, j) reads phase ((i*dh) % sh, (j*dw) % sw) at row oh + (i*dh) / sh, column ow + (j*dw) / sw. */
+typedef struct {
+    const float *q;
+    size_t phase;
+    int qw;
+    int oh, ow, kh, kw, sh, sw, dh, dw;
+    const float *w;  /* [kh][kw] */
+    float bias, lo, hi;
+    float *y;        /* [oh][ow] */
+    float *tmp;      /* (oh - 1) * qw + ow floats: the wide rows, when qw > ow */
+} ql_fdw;
+
+/*
+ * One level's fp32 building blocks. A tile is mr rows (output channels) x nr columns (pixels); its operands are
+ * panels: the weights' [k][mr] (broadcast, packed once per layer), the activations' rows (vectors: row q of a tile at b +
+ * off[q], so packed panels ([k][nr], off[q] = q * nr) and rows read in place from a padded input share one kernel).
+ */
+typedef struct {
+    const char *name;
+    int mr, nr, vl;  /* tile rows and columns, lanes per vector */
+    /*
+     * acc[r][0..nr) = (cin ? cin[r * ldc ..] : 0) + sum_{q < k} a[q * mr + r] * b[off[q] ..], for r < rows, in the
+     * order q = 0, 1, ... (one fused multiply-add per term). Then either (epi == 0) the raw acc is stored at
+     * out + r * ldo (the vectors holding the first cols columns: a partial sum to resume from with cin), or
+     * (epi == 1) clamp(acc + bias[r], lo, hi) is stored there as cols (<= nr) values. Only the vectors holding the
+     * first cols columns are computed and read. Resuming from a stored partial sum continues the same chain, so
+     * splitting k changes no bit.
+     */
+    void (*tile)(int k, const float *a, const float *b, const int *off, int rows, const float *cin, size_t ldc,
+                 int epi, const float *bias, float lo, float hi, float *out, size_t ldo, int cols);
+    /* One depthwise plane (ql_fdw). Reads up to qw + kw * dw + 64 floats past the last phase (dropped columns). */
+    void (*dw_plane)(const ql_fdw *d);
+    /* out[b] = in[2 * b] for b < n (reads in[0 .. 2n - 2] only): stride-2 phases. */
+    void (*gather2)(const float *in, float *out, int n);
+} ql_fops;
+
+extern const ql_fops ql_fops_avx512, ql_fops_avx2;
+
+/* The fp32 table for an int8 dispatch level: avx512vnni implies AVX-512F (zmm kernels); avxvnni and avx2 run the
+ * ymm kernels, which also need FMA. NULL when this CPU cannot run them. */
+const ql_fops *ql_fops_for(int level);
+/* 1 when this CPU has FMA3 (ql_cpu.c). */
+int ql_cpu_fma(void);
+
+/* Geometry of one float Conv layer (the Java FloatConvSpec's ints, field for field), plus its clamp. */
+typedef struct {
+    int c, ih, iw;
+    int m, group;
+    int kh, kw, sh, sw, dh, dw, pt, pl;
+    int oh, ow;
+} ql_fconv_spec;
+#define QL_FCONV_SPEC_INTS 15
+_Static_assert(sizeof(ql_fconv_spec) == QL_FCONV_SPEC_INTS * sizeof(int), "ql_fconv_spec must be 15 packed ints");
+
+typedef struct ql_fconv ql_fconv;
+
+/* Packs a layer once: weights [m][c/group][kh][kw], bias[m] or NULL (zeros). NULL when out of memory. */
+ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, float hi, const float *w,
+                       const float *bias);
+void ql_fconv_free(ql_fconv *cv);
+/* Floats of scratch ql_fconv_run needs for this many images. */
+size_t ql_fconv_scratch(const ql_fconv *cv, int images);
+/* y[images][m][oh][ow] = clamp(conv(x[images][c][ih][iw]) + bias, lo, hi). */
+void ql_fconv_run(const ql_fconv *cv, const float *x, int images, float *y, float *scratch);
+
+static inline float *ql_falign(float *p) {
+    return (float *) (((uintptr_t) p + QL_ALIGN - 1) & ~(uintptr_t) (QL_ALIGN - 1));
+}
+
+#endif

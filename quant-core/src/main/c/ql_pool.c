@@ -95,19 +95,39 @@ QL_AVX2 static inline __m256 evens8(const float *p) {
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(s), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
+/* Lanes [0, n) of 8 (n < 8). */
+QL_AVX2 static inline __m256i head_mask(int n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* The row is followed by at least 24 readable floats (ql_maxpool_f32_scratch), so a last short vector of outputs is
+ * computed whole from the row buffer and stored with a mask: scalar tails cost more than the vectors on 13-55 wide
+ * rows. */
 QL_AVX2 static void columns_f32(float *out, const float *row, int ow, int kw, int sw, int dw) {
     int o = 0;
     if (kw == 3 && sw == 2 && dw == 1) {
-        for (; o + 8 <= ow; o += 8) {  /* reads row[2o .. 2o + 17]: inside the padded row (caller's width) */
+        for (; o < ow; o += 8) {  /* reads row[2o .. 2o + 17]: the row and its slack */
             const float *r = row + 2 * o;
-            _mm256_storeu_ps(out + o, jmax8(jmax8(evens8(r), evens8(r + 1)), evens8(r + 2)));
+            __m256 m = jmax8(jmax8(evens8(r), evens8(r + 1)), evens8(r + 2));
+            if (ow - o >= 8) {
+                _mm256_storeu_ps(out + o, m);
+            } else {
+                _mm256_maskstore_ps(out + o, head_mask(ow - o), m);
+            }
         }
-    } else if (sw == 1) {
-        for (; o + 8 <= ow; o += 8) {
+        return;
+    }
+    if (sw == 1 && (long) (kw - 1) * dw <= 16) {
+        for (; o < ow; o += 8) {  /* reads row[o .. o + 7 + (kw-1) dw]: the row and its slack */
             __m256 m = _mm256_loadu_ps(row + o);
             for (int j = 1; j < kw; j++) m = jmax8(m, _mm256_loadu_ps(row + o + (long) j * dw));
-            _mm256_storeu_ps(out + o, m);
+            if (ow - o >= 8) {
+                _mm256_storeu_ps(out + o, m);
+            } else {
+                _mm256_maskstore_ps(out + o, head_mask(ow - o), m);
+            }
         }
+        return;
     }
     for (; o < ow; o++) {
         float m = row[(long) o * sw];
@@ -143,7 +163,10 @@ QL_AVX2 void ql_maxpool_f32(const int *g, const float *x, long planes, float *y,
                 }
                 int c = 0;
                 for (; c + 8 <= iw; c += 8) _mm256_storeu_ps(r + c, jmax8(_mm256_loadu_ps(r + c), _mm256_loadu_ps(src + c)));
-                for (; c < iw; c++) r[c] = jmax1(r[c], src[c]);
+                if (c < iw) {  /* masked: the input row may end at its array's end */
+                    __m256i k = head_mask(iw - c);
+                    _mm256_maskstore_ps(r + c, k, jmax8(_mm256_maskload_ps(r + c, k), _mm256_maskload_ps(src + c, k)));
+                }
             }
             if (first) {
                 for (int c = 0; c < iw; c++) r[c] = -__builtin_inff();

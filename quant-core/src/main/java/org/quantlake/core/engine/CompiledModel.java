@@ -31,18 +31,30 @@ public final class CompiledModel {
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final int declaredBatch;
     private final boolean fuseActivations;
+    private final int microBatch;
 
     public CompiledModel(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels) {
         this(graph, kernels, int8Kernels, false);
+    }
+
+    public CompiledModel(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels, boolean fuseActivations) {
+        this(graph, kernels, int8Kernels, fuseActivations, 0);
     }
 
     /**
      * @param fuseActivations fuse a Relu/Clip into the Conv before it (the Conv clamps in its epilogue; see
      *                        {@link PlanBuilder}): faster, the same function, but the Conv's pre-activation output is
      *                        never materialised, so a {@link ValueObserver} does not see it. Off for calibration.
+     * @param microBatch      when > 0, sessions without an observer run a larger batch as consecutive batches of at
+     *                        most this many samples (the same outputs as running those batches one by one): the
+     *                        activations of a few images stay in cache, where a batch of 32 224x224 images streams
+     *                        every layer's tensors (up to 150 MB) through memory. 0 runs every batch whole.
      */
-    public CompiledModel(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels, boolean fuseActivations) {
+    public CompiledModel(Graph graph, FloatKernels kernels, Int8Kernels int8Kernels, boolean fuseActivations,
+                         int microBatch) {
+        if (microBatch < 0) throw new IllegalArgumentException("microBatch must be >= 0, got " + microBatch);
         this.fuseActivations = fuseActivations;
+        this.microBatch = microBatch;
         graph.validate();
         OpRegistry.checkSupported(graph);
         this.graph = graph;
@@ -66,6 +78,9 @@ public final class CompiledModel {
     }
 
     public Graph graph() { return graph; }
+
+    /** See the constructor; 0 when batches run whole. */
+    public int microBatch() { return microBatch; }
 
     public FloatKernels kernels() { return kernels; }
 

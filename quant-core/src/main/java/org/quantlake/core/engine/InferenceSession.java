@@ -38,6 +38,10 @@ public final class InferenceSession {
      * where a model spends its time; views, which have no step, never appear).
      */
     public Map<String, float[]> run(Map<String, float[]> inputs, int batch, Map<String, Long> nanosByNode) {
+        int micro = model.microBatch();
+        if (observer == null && micro > 0 && batch > micro && splits(batch, micro)) {
+            return runInParts(inputs, batch, micro, nanosByNode);
+        }
         Plan plan = model.plan(batch);
         Arena arena = arenaFor(plan);
         for (String in : plan.inputs()) {
@@ -58,6 +62,53 @@ public final class InferenceSession {
             float[] copy = new float[Shapes.size(plan.shape(o))];
             System.arraycopy(buf, 0, copy, 0, copy.length);
             out.put(o, copy);
+        }
+        return out;
+    }
+
+    /**
+     * Whether every input and output is batch-major at both sizes with the same per-sample size, so a batch is the
+     * concatenation of its parts (models that fold the batch into other dims run whole).
+     */
+    private boolean splits(int batch, int micro) {
+        Plan whole = model.plan(batch), part = model.plan(micro);
+        for (java.util.List<String> names : java.util.List.of(whole.inputs(), whole.outputs())) {
+            for (String v : names) {
+                int[] w = whole.shape(v), p = part.shape(v);
+                if (w.length == 0 || p.length == 0 || w[0] != batch || p[0] != micro
+                        || (long) Shapes.size(w) * micro != (long) Shapes.size(p) * batch) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private Map<String, float[]> runInParts(Map<String, float[]> inputs, int batch, int micro, Map<String, Long> nanos) {
+        Plan whole = model.plan(batch);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (String o : whole.outputs()) out.put(o, new float[Shapes.size(whole.shape(o))]);
+        for (String in : whole.inputs()) {
+            float[] data = inputs.get(in);
+            if (data == null) throw new IllegalArgumentException("missing input '" + in + "'");
+            int need = Shapes.size(whole.shape(in));
+            if (data.length != need) {
+                throw new IllegalArgumentException("input '" + in + "' has " + data.length + " values; batch " + batch
+                        + " of shape " + Shapes.toString(whole.shape(in)) + " needs " + need);
+            }
+        }
+        Map<String, float[]> part = new HashMap<>();
+        for (int from = 0; from < batch; from += micro) {
+            int n = Math.min(micro, batch - from);
+            for (String in : whole.inputs()) {
+                int per = Shapes.size(whole.shape(in)) / batch;
+                part.put(in, java.util.Arrays.copyOfRange(inputs.get(in), from * per, (from + n) * per));
+            }
+            Map<String, float[]> r = run(part, n, nanos);
+            for (Map.Entry<String, float[]> e : r.entrySet()) {
+                float[] v = e.getValue();
+                System.arraycopy(v, 0, out.get(e.getKey()), from * (v.length / n), v.length);
+            }
         }
         return out;
     }

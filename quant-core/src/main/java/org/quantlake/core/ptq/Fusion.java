@@ -26,15 +26,26 @@ import org.quantlake.core.graph.TensorData;
 public final class Fusion {
     private Fusion() {}
 
+    /** System property overriding {@link #inferenceEngine}'s micro-batch size (0 runs batches whole). */
+    public static final String MICRO_BATCH_PROPERTY = "quantlake.microBatch";
+    /**
+     * Larger batches run 4 samples at a time: measured (EngineBenchmark at batch 32, fp32) +14% on SqueezeNet and +10%
+     * on MobileNetV2, ResNet-18 unchanged, against running all 32 through each layer, whose tensors then stream from
+     * memory.
+     */
+    static final int DEFAULT_MICRO_BATCH = 4;
+
     /**
      * The fastest float engine for {@code g}, as inference (scoring, benchmarks) wants it: {@link #fuse}d (BatchNorm
      * folded into Conv, ...) and run with Relu/Clip fused into the Conv epilogue. The same function up to float
      * rounding (within 1e-5 relative of the unfused graph on the real models, as ONNX Runtime's own fusions); not for
-     * observing values, since the pre-activation Conv outputs and the BatchNorm inputs no longer exist.
+     * observing values, since the pre-activation Conv outputs and the BatchNorm inputs no longer exist. Batches larger
+     * than {@link #DEFAULT_MICRO_BATCH} run in parts of that size (see {@link org.quantlake.core.engine.CompiledModel}'s microBatch).
      */
     public static org.quantlake.core.engine.CompiledModel inferenceEngine(Graph g) {
         return new org.quantlake.core.engine.CompiledModel(fuse(g), org.quantlake.core.kernels.KernelProvider.floatKernels(),
-                org.quantlake.core.kernels.KernelProvider.int8Kernels(), true);
+                org.quantlake.core.kernels.KernelProvider.int8Kernels(), true,
+                Integer.getInteger(MICRO_BATCH_PROPERTY, DEFAULT_MICRO_BATCH));
     }
 
     /** A fused copy of {@code g}; {@code g} is not modified. */

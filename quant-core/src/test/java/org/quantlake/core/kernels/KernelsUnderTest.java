@@ -20,9 +20,11 @@ final class KernelsUnderTest {
             assertTrue(KernelProvider.panamaKernels().isPresent(), "Vector API module present but kernels not loaded");
             out.add(KernelProvider.panamaKernels().get());
         }
-        // the native family's float kernels (native conv and max pool, the rest delegated) at every level that runs here
+        // the native family's float kernels (native conv and max pool, the rest delegated), one per distinct kernel set
+        // (the avxvnni and avx2 levels both run the ymm float kernels, under one name)
         for (NativeLevel level : KernelProvider.nativeLevels()) {
-            KernelProvider.nativeFloatKernels(level).ifPresent(out::add);
+            KernelProvider.nativeFloatKernels(level).filter(k -> out.stream().noneMatch(o -> o.name().equals(k.name())))
+                    .ifPresent(out::add);
         }
         return out;
     }

@@ -154,7 +154,8 @@ class RealModelsIT {
     private static Map<String, DriftSummary> drift(byte[] floatModel, OutputLayout out, List<float[]> inputs, int batch,
                                                    java.util.function.IntFunction<String> partition,
                                                    java.util.function.IntUnaryOperator label) throws IOException {
-        CompiledModel f = new CompiledModel(OnnxModelReader.read(floatModel, "float", null));
+        // the float engine the job runs (ExecutorModels.floatEngine)
+        CompiledModel f = org.quantlake.core.ptq.Fusion.inferenceEngine(OnnxModelReader.read(floatModel, "float", null));
         CompiledModel q = QuantizedModel.int8Engine(OnnxModelReader.read(Files.readAllBytes(Path.of(out.qdqModel())), "qdq", null));
         List<float[]> fo = Reference.outputs(f, inputs, batch);
         List<float[]> qo = Reference.outputs(q, inputs, batch);

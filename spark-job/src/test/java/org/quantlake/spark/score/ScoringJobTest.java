@@ -84,7 +84,8 @@ class ScoringJobTest {
         List<float[]> inputs = new ArrayList<>();
         for (long id = 0; id < ROWS; id++) inputs.add(TestRows.features(id));
         CompiledModel q = QuantizedModel.int8Engine(OnnxModelReader.read(Files.readAllBytes(Path.of(out.qdqModel())), "qdq", null));
-        CompiledModel f = new CompiledModel(OnnxModelReader.read(Files.readAllBytes(model), "float", null));
+        // the float engine the job runs (ExecutorModels.floatEngine), so the reference rows are the job's own bits
+        CompiledModel f = org.quantlake.core.ptq.Fusion.inferenceEngine(OnnxModelReader.read(Files.readAllBytes(model), "float", null));
         List<float[]> qo = Reference.outputs(q, inputs, 16);
         List<float[]> fo = Reference.outputs(f, inputs, 16);
         for (int i = 0; i < ROWS; i++) {

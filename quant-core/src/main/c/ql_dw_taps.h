@@ -71,11 +71,7 @@ QL_T static int dw_plane(const ql_dw_plane *d) {
                 o[q - 1] = 0;
             }
         }
-        if (ph & 1) {  /* the odd row phase is one row short: define it (dropped outputs only read it) */
-            memset(qs + 2 * phase + (size_t) (ph2 - 1) * q, 0, (size_t) q);
-            memset(qs + 3 * phase + (size_t) (ph2 - 1) * q, 0, (size_t) q);
-        }
-        memset(qs + 4 * phase, 0, QL_DW_SLACK);
+        ql_dw_phases_finish(qs, phase, ph, ph2, q);
         dw_phase_runs(d, qs, phase, q, 2, 2, acc);
         return 1;
     }

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Dispatch levels, best first. The numbers are part of the Java binding (NativeLevel). AMX is deliberately
  * absent: no AMX kernel exists yet, because none could be tested on the machines this was built on. */
@@ -43,6 +44,19 @@ typedef struct ql_dw_plane {
     uint8_t *y;          /* [oh][ow] */
     uint8_t *tmp;        /* QL_ALIGN-aligned, ql_dw_tmp_bytes */
 } ql_dw_plane;
+
+/*
+ * Completes a stride-2x2 split of a padded plane into four phases of ph2 x q bytes at qs (phase p at qs + p * phase,
+ * rows 2a + rp, columns 2b + cp): when ph is odd the odd row phases are one row short, so their last row is defined
+ * (as 0), and the QL_DW_SLACK bytes after the last phase are zeroed. Only dropped outputs read either.
+ */
+static inline void ql_dw_phases_finish(uint8_t *qs, size_t phase, int ph, int ph2, int q) {
+    if (ph & 1) {
+        memset(qs + 2 * phase + (size_t) (ph2 - 1) * (size_t) q, 0, (size_t) q);
+        memset(qs + 3 * phase + (size_t) (ph2 - 1) * (size_t) q, 0, (size_t) q);
+    }
+    memset(qs + 4 * phase, 0, QL_DW_SLACK);
+}
 
 /* The AVX512-VNNI level's register-blocked depthwise kernel (stride 1, and stride 2 x 2 without dilation); 0 for
  * other geometries. */

@@ -10,25 +10,22 @@ import java.util.Arrays;
  */
 public final class Int8MaxPoolPlane {
     private final MaxPoolLayout l;
-    /** {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft}: the native library's layout (ql_int8.h). */
-    private final int[] geometry;
 
     public Int8MaxPoolPlane(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft,
                             int outH, int outW) {
         l = new MaxPoolLayout(inH, inW, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW);
-        geometry = new int[] {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft};
     }
 
     int[] geometry() {
-        return geometry;
+        return l.geometry;
     }
 
     int inSize() {
-        return geometry[0] * geometry[1];
+        return l.inSize();
     }
 
     int outSize() {
-        return geometry[2] * geometry[3];
+        return l.outSize();
     }
 
     /**

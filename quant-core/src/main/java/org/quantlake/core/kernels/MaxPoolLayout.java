@@ -21,6 +21,8 @@ package org.quantlake.core.kernels;
 final class MaxPoolLayout {
     final PaddedPhases rows;
     final int kh, kw, sw, dw, outH, outW, pw, run, vOff, vSlack, hOff, size;
+    /** {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft}: the native library's layout (ql_int8.h). */
+    final int[] geometry;
 
     MaxPoolLayout(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft,
                   int outH, int outW) {
@@ -39,6 +41,17 @@ final class MaxPoolLayout {
         vSlack = Math.multiplyExact(kw - 1, dw);
         hOff = Math.addExact(Math.addExact(vOff, run), vSlack);
         size = Math.addExact(hOff, run);
+        geometry = new int[] {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft};
+    }
+
+    /** Values of one input plane. */
+    int inSize() {
+        return geometry[0] * geometry[1];
+    }
+
+    /** Values of one output plane. */
+    int outSize() {
+        return outH * outW;
     }
 
     /** Start, in the scratch, of row tap i's run (vertical pass). */

@@ -13,13 +13,10 @@ public final class MaxPoolPlane {
     /** Floats the native kernel reads past the padded row (ql_pool.c: ql_maxpool_f32_scratch). */
     private static final int NATIVE_ROW_SLACK = 24;
     private final MaxPoolLayout l;
-    /** {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft}: the native library's layout (ql_int8.h). */
-    private final int[] geometry;
 
     public MaxPoolPlane(int inH, int inW, int kh, int kw, int sh, int sw, int dh, int dw, int padTop, int padLeft,
                         int outH, int outW) {
         l = new MaxPoolLayout(inH, inW, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW);
-        geometry = new int[] {inH, inW, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft};
     }
 
     /** Floats of scratch {@link #plane} and {@link #planes} need (in every implementation). */
@@ -28,15 +25,15 @@ public final class MaxPoolPlane {
     }
 
     int[] geometry() {
-        return geometry;
+        return l.geometry;
     }
 
     int inSize() {
-        return geometry[0] * geometry[1];
+        return l.inSize();
     }
 
     int outSize() {
-        return geometry[2] * geometry[3];
+        return l.outSize();
     }
 
     /**

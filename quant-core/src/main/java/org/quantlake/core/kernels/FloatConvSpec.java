@@ -8,30 +8,18 @@ package org.quantlake.core.kernels;
  * The batch is not part of the spec: one prepared layer runs any number of images.
  */
 public record FloatConvSpec(int channels, int inH, int inW, int outChannels, int group, int kh, int kw, int sh, int sw,
-                            int dh, int dw, int padTop, int padLeft, int outH, int outW, float lo, float hi) {
+                            int dh, int dw, int padTop, int padLeft, int outH, int outW, float lo, float hi)
+        implements ConvGeometry {
 
     public FloatConvSpec {
-        if (channels <= 0 || inH <= 0 || inW <= 0 || outChannels <= 0 || group <= 0 || kh <= 0 || kw <= 0 || sh <= 0
-                || sw <= 0 || dh <= 0 || dw <= 0 || padTop < 0 || padLeft < 0 || outH <= 0 || outW <= 0) {
-            throw new IllegalArgumentException("conv sizes must be positive (pads non-negative): " + this);
-        }
-        if (channels % group != 0 || outChannels % group != 0) {
-            throw new IllegalArgumentException("channels and output channels must divide by group: " + this);
-        }
+        ConvGeometry.check(channels, inH, inW, outChannels, group, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW);
         if (!(lo <= hi)) {
-            throw new IllegalArgumentException("clamp bounds must satisfy lo <= hi (no NaN): " + this);
-        }
-        // Every index the kernels form must fit an int: the largest is a whole batch's input or output, or a
-        // column matrix of one image.
-        long taps = (long) channels / group * kh * kw;
-        if (taps * outChannels > Integer.MAX_VALUE || (long) inH * inW * channels > Integer.MAX_VALUE
-                || (long) outH * outW * Math.max(outChannels, taps) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("conv layer too large for int indexing: " + this);
+            throw new IllegalArgumentException("clamp bounds must satisfy lo <= hi (no NaN), got [" + lo + ", " + hi + "]");
         }
         // The padded plane the taps reach (the native kernels copy it per channel) must fit an int too.
         long ph = (long) (outH - 1) * sh + (long) (kh - 1) * dh + 1, pw = (long) (outW - 1) * sw + (long) (kw - 1) * dw + 1;
         if (ph * pw > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("conv layer's padded plane too large for int indexing: " + this);
+            throw new IllegalArgumentException("conv layer's padded plane (" + ph + " x " + pw + ") too large for int indexing");
         }
     }
 
@@ -53,37 +41,14 @@ public record FloatConvSpec(int channels, int inH, int inW, int outChannels, int
         return lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
     }
 
-    /** Depth of the GEMM per group: {@code channels / group * kh * kw}. */
-    public int k() {
-        return channels / group * kh * kw;
-    }
-
-    /** One filter per channel (group == channels == outChannels > 1): the direct depthwise kernel runs. */
-    public boolean depthwise() {
-        return group == channels && outChannels == channels && group > 1;
-    }
-
-    /** A 1x1, stride-1, unpadded conv reads its input as the GEMM's B matrix directly (no im2col). */
-    public boolean pointwise() {
-        return kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0 && outH == inH && outW == inW;
-    }
-
-    public int inPlane() {
-        return inH * inW;
-    }
-
-    public int outPlane() {
-        return outH * outW;
-    }
-
     /** Floats of {@code images} input images; checked against int range. */
     public int inputFloats(int images) {
-        return Math.toIntExact((long) images * channels * inPlane());
+        return inputValues(images);
     }
 
     /** Floats of {@code images} output images; checked against int range. */
     public int outputFloats(int images) {
-        return Math.toIntExact((long) images * outChannels * outPlane());
+        return outputValues(images);
     }
 
     /** The spec's ints in field order (the native binding's layout); the clamp is passed separately. */

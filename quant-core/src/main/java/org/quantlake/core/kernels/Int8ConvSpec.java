@@ -9,58 +9,24 @@ package org.quantlake.core.kernels;
  */
 public record Int8ConvSpec(int channels, int inH, int inW, int outChannels, int group, int kh, int kw, int sh, int sw,
                            int dh, int dw, int padTop, int padLeft, int outH, int outW, int xZp, int yZp, int lo,
-                           int hi) {
+                           int hi) implements ConvGeometry {
 
     public Int8ConvSpec {
-        if (channels <= 0 || inH <= 0 || inW <= 0 || outChannels <= 0 || group <= 0 || kh <= 0 || kw <= 0 || sh <= 0
-                || sw <= 0 || dh <= 0 || dw <= 0 || padTop < 0 || padLeft < 0 || outH <= 0 || outW <= 0) {
-            throw new IllegalArgumentException("conv sizes must be positive (pads non-negative): " + this);
-        }
-        if (channels % group != 0 || outChannels % group != 0) {
-            throw new IllegalArgumentException("channels and output channels must divide by group: " + this);
-        }
+        ConvGeometry.check(channels, inH, inW, outChannels, group, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW);
         if (xZp < 0 || xZp > 255 || yZp < 0 || yZp > 255 || !(0 <= lo && lo <= hi && hi <= 255)) {
-            throw new IllegalArgumentException("uint8 zero points and 0 <= lo <= hi <= 255 required: " + this);
+            throw new IllegalArgumentException("uint8 zero points and 0 <= lo <= hi <= 255 required, got x zp " + xZp
+                    + ", y zp " + yZp + ", [" + lo + ", " + hi + "]");
         }
-        // Every index the kernels form must fit an int: the largest is a whole batch's input or output.
-        long taps = (long) channels / group * kh * kw;
-        if (taps * outChannels > Integer.MAX_VALUE || (long) inH * inW * channels > Integer.MAX_VALUE
-                || (long) outH * outW * Math.max(outChannels, taps) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("conv layer too large for int indexing: " + this);
-        }
-    }
-
-    /** Depth of the GEMM per group: {@code channels / group * kh * kw}. */
-    public int k() {
-        return channels / group * kh * kw;
-    }
-
-    /** One filter per channel (group == channels == outChannels > 1): the direct depthwise kernel runs. */
-    public boolean depthwise() {
-        return group == channels && outChannels == channels && group > 1;
-    }
-
-    /** A 1x1, stride-1, unpadded conv reads its input as the GEMM's B matrix directly (no im2col). */
-    public boolean pointwise() {
-        return kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0 && outH == inH && outW == inW;
-    }
-
-    public int inPlane() {
-        return inH * inW;
-    }
-
-    public int outPlane() {
-        return outH * outW;
     }
 
     /** Bytes of {@code images} input images; checked against int range. */
     public int inputBytes(int images) {
-        return Math.toIntExact((long) images * channels * inPlane());
+        return inputValues(images);
     }
 
     /** Bytes of {@code images} output images; checked against int range. */
     public int outputBytes(int images) {
-        return Math.toIntExact((long) images * outChannels * outPlane());
+        return outputValues(images);
     }
 
     /**

@@ -265,7 +265,7 @@ static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
         /* The whole padded chunk lies inside one channel plane: read it in place. */
         return ctx->x + (size_t) (n / hw) * ctx->image_stride + (size_t) ci * (size_t) ihw + (size_t) (n % hw);
     }
-    if (s->sh == 1 && s->sw == 1 && s->oh == s->ih && s->ow == s->iw) {
+    if (s->sh == 1 && s->sw == 1 && s->oh == s->ih && s->ow == s->iw) {  /* includes pointwise chunks across planes */
         return shifted_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
     }
     if (ctx->q != NULL) {
@@ -282,13 +282,6 @@ static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
     while (n < end) {
         long img = n / hw, p = n % hw;
         const uint8_t *plane = ctx->x + (size_t) img * ctx->image_stride + (size_t) ci * (size_t) ihw;
-        if (pointwise) {
-            long len = hw - p < end - n ? hw - p : end - n;
-            memcpy(d, plane + p, (size_t) len);
-            d += len;
-            n += len;
-            continue;
-        }
         int oh = (int) (p / s->ow), ow = (int) (p % s->ow);
         int len = s->ow - ow < end - n ? s->ow - ow : (int) (end - n);
         int ih = oh * s->sh - s->pt + i * s->dh;

@@ -38,30 +38,36 @@ public final class InferenceSession {
      * where a model spends its time; views, which have no step, never appear).
      */
     public Map<String, float[]> run(Map<String, float[]> inputs, int batch, Map<String, Long> nanosByNode) {
-        int micro = model.microBatch();
-        if (observer == null && micro > 0 && batch > micro && splits(batch, micro)) {
-            return runInParts(inputs, batch, micro, nanosByNode);
-        }
-        Plan plan = model.plan(batch);
-        Arena arena = arenaFor(plan);
-        for (String in : plan.inputs()) {
+        Plan whole = model.plan(batch);
+        for (String in : whole.inputs()) {
             float[] data = inputs.get(in);
             if (data == null) throw new IllegalArgumentException("missing input '" + in + "'");
-            int[] shape = plan.shape(in);
+            int[] shape = whole.shape(in);
             int need = Shapes.size(shape);
             if (data.length != need) {
                 throw new IllegalArgumentException("input '" + in + "' has " + data.length + " values; batch " + batch
                         + " of shape " + Shapes.toString(shape) + " needs " + need);
             }
-            System.arraycopy(data, 0, arena.f(plan.slot(in)), 0, need);
         }
-        plan.run(arena, observer, nanosByNode);
         Map<String, float[]> out = new LinkedHashMap<>();
-        for (String o : plan.outputs()) {
-            float[] buf = arena.f(plan.slot(o));
-            float[] copy = new float[Shapes.size(plan.shape(o))];
-            System.arraycopy(buf, 0, copy, 0, copy.length);
-            out.put(o, copy);
+        for (String o : whole.outputs()) out.put(o, new float[Shapes.size(whole.shape(o))]);
+        int micro = model.microBatch();
+        int part = observer == null && micro > 0 && batch > micro && splits(batch, micro) ? micro : batch;
+        // One pass per part (the whole batch unless it splits): a part's values are the same share of every input and
+        // output, so part [from, from + n) sits at offset size * from / n of the whole.
+        for (int from = 0; from < batch; from += part) {
+            int n = Math.min(part, batch - from);
+            Plan plan = model.plan(n);
+            Arena arena = arenaFor(plan);
+            for (String in : plan.inputs()) {
+                int size = Shapes.size(plan.shape(in));
+                System.arraycopy(inputs.get(in), (int) ((long) size * from / n), arena.f(plan.slot(in)), 0, size);
+            }
+            plan.run(arena, observer, nanosByNode);
+            for (String o : plan.outputs()) {
+                int size = Shapes.size(plan.shape(o));
+                System.arraycopy(arena.f(plan.slot(o)), 0, out.get(o), (int) ((long) size * from / n), size);
+            }
         }
         return out;
     }
@@ -82,35 +88,6 @@ public final class InferenceSession {
             }
         }
         return true;
-    }
-
-    private Map<String, float[]> runInParts(Map<String, float[]> inputs, int batch, int micro, Map<String, Long> nanos) {
-        Plan whole = model.plan(batch);
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (String o : whole.outputs()) out.put(o, new float[Shapes.size(whole.shape(o))]);
-        for (String in : whole.inputs()) {
-            float[] data = inputs.get(in);
-            if (data == null) throw new IllegalArgumentException("missing input '" + in + "'");
-            int need = Shapes.size(whole.shape(in));
-            if (data.length != need) {
-                throw new IllegalArgumentException("input '" + in + "' has " + data.length + " values; batch " + batch
-                        + " of shape " + Shapes.toString(whole.shape(in)) + " needs " + need);
-            }
-        }
-        Map<String, float[]> part = new HashMap<>();
-        for (int from = 0; from < batch; from += micro) {
-            int n = Math.min(micro, batch - from);
-            for (String in : whole.inputs()) {
-                int per = Shapes.size(whole.shape(in)) / batch;
-                part.put(in, java.util.Arrays.copyOfRange(inputs.get(in), from * per, (from + n) * per));
-            }
-            Map<String, float[]> r = run(part, n, nanos);
-            for (Map.Entry<String, float[]> e : r.entrySet()) {
-                float[] v = e.getValue();
-                System.arraycopy(v, 0, out.get(e.getKey()), from * (v.length / n), v.length);
-            }
-        }
-        return out;
     }
 
     /** Single-input convenience: runs the first input, returns the first output. */

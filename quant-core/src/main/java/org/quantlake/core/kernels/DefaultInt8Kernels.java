@@ -113,9 +113,6 @@ public final class DefaultInt8Kernels implements Int8Kernels {
     /** {@link Int8Kernels#quantize} over elements [from, to): the scalar definition, also the vector versions' tail. */
     static void quantizeScalar(int from, int to, float[] x, int xOff, float scale, int zp, boolean signed, byte[] y,
                                int yOff) {
-        QuantDType dt = signed ? QuantDType.QINT8 : QuantDType.QUINT8;
-        for (int i = from; i < to; i++) {
-            y[yOff + i] = (byte) Quantization.quantize(x[xOff + i], scale, zp, dt);
-        }
+        Quantization.quantize(x, xOff + from, y, yOff + from, to - from, scale, zp, signed ? QuantDType.QINT8 : QuantDType.QUINT8);
     }
 }

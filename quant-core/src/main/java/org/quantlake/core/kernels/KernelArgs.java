@@ -90,26 +90,24 @@ final class KernelArgs {
     }
 
     static void checkPool(Int8MaxPoolPlane pool, int planes, byte[] x, int xOff, byte[] y, int yOff, byte[] scratch) {
-        if (planes < 0) {
-            throw new IllegalArgumentException("negative plane count " + planes);
-        }
-        checkMatrix("x", x, xOff, planes, pool.inSize(), pool.inSize());
-        checkMatrix("y", y, yOff, planes, pool.outSize(), pool.outSize());
-        java.util.Objects.requireNonNull(scratch, "scratch");
-        if (scratch.length < pool.scratchSize()) {
-            throw new IllegalArgumentException("scratch has " + scratch.length + " bytes, the pool needs " + pool.scratchSize());
-        }
+        checkPool(planes, pool.inSize(), pool.outSize(), pool.scratchSize(), "bytes", Objects.requireNonNull(x, "x").length,
+                xOff, Objects.requireNonNull(y, "y").length, yOff, Objects.requireNonNull(scratch, "scratch").length);
     }
 
     static void checkPool(MaxPoolPlane pool, int planes, float[] x, int xOff, float[] y, int yOff, float[] scratch) {
+        checkPool(planes, pool.inSize(), pool.outSize(), pool.scratchSize(), "floats", Objects.requireNonNull(x, "x").length,
+                xOff, Objects.requireNonNull(y, "y").length, yOff, Objects.requireNonNull(scratch, "scratch").length);
+    }
+
+    private static void checkPool(int planes, int inSize, int outSize, int scratchNeed, String unit, int xLength, int xOff,
+                                  int yLength, int yOff, int scratchLength) {
         if (planes < 0) {
             throw new IllegalArgumentException("negative plane count " + planes);
         }
-        checkMatrix("x", x, xOff, planes, pool.inSize(), pool.inSize());
-        checkMatrix("y", y, yOff, planes, pool.outSize(), pool.outSize());
-        java.util.Objects.requireNonNull(scratch, "scratch");
-        if (scratch.length < pool.scratchSize()) {
-            throw new IllegalArgumentException("scratch has " + scratch.length + " floats, the pool needs " + pool.scratchSize());
+        checkView("x", xLength, xOff, planes, inSize, inSize);
+        checkView("y", yLength, yOff, planes, outSize, outSize);
+        if (scratchLength < scratchNeed) {
+            throw new IllegalArgumentException("scratch has " + scratchLength + " " + unit + ", the pool needs " + scratchNeed);
         }
     }
 

@@ -155,11 +155,4 @@ final class PaddedPhases {
             System.arraycopy(s, wideOff + oh * pw, out, outOff + oh * outW, outW);
         }
     }
-
-    /** As {@link #store(float[], float[], int)}, for bytes. */
-    void store(byte[] s, byte[] out, int outOff) {
-        for (int oh = 0; oh < outH; oh++) {
-            System.arraycopy(s, wideOff + oh * pw, out, outOff + oh * outW, outW);
-        }
-    }
 }

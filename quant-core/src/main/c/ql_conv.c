@@ -204,101 +204,51 @@ static const uint8_t *shifted_row(const im2col_ctx *ctx, int ci, int rs, int cs,
     return tmp;
 }
 
-/* Floor division and modulo by 2 for possibly negative tap offsets. */
-static inline int floor_half(int a) {
-    return (a - (a & 1)) / 2;
-}
-
 /*
- * Row (ci, i, j) of a stride 2 x 2 conv from the split phases: output (oh, ow) reads input (2 oh + a, 2 ow + b),
- * a = i*dh - pt, b = j*dw - pl, which is phase (a & 1, b & 1) at (oh + floor(a/2), ow + floor(b/2)). Per output
- * row: one copy of the columns inside the phase, the zero point around it.
+ * One input channel as im2col reads it: output (oh, ow) of image img reads row oh * row_step + row_off and column
+ * ow * col_step + col_off of the rows x cols plane at base + img * image_stride (row stride cols), or the zero point
+ * where that row or column lies outside the plane. The channel itself (col_step = the stride) and, for stride 2 x 2,
+ * one of its split phases (col_step 1) are such views.
  */
-static const uint8_t *phase_row(const im2col_ctx *ctx, int ci, int a, int b, uint8_t *tmp) {
-    const ql_conv_spec *s = &ctx->cv->s;
-    int prows = (s->ih + 1) / 2, pcols = (s->iw + 1) / 2;
-    size_t pplane = (size_t) prows * (size_t) pcols;
-    int ra = floor_half(a), cb = floor_half(b);
-    long w = s->ow, hw = (long) s->oh * w;
-    uint8_t zp = (uint8_t) s->xzp;
-    /* output columns whose phase column ow + cb lies in [0, pcols) */
-    int c_lo = cb < 0 ? -cb : 0, c_hi = pcols - cb < s->ow ? pcols - cb : s->ow;
-    if (c_lo > s->ow) c_lo = s->ow;
-    if (c_hi < c_lo) c_hi = c_lo;
-    long n = ctx->n0, end = ctx->n0 + ctx->nc;
-    uint8_t *d = tmp;
-    while (n < end) {
-        long img = n / hw, p = n % hw;
-        const uint8_t *ph = ctx->q + (size_t) img * ctx->q_image + ((size_t) ci * 4 + (size_t) ((a & 1) * 2 + (b & 1)))
-                            * pplane;
-        int oh = (int) (p / w), ow = (int) (p % w);
-        int len = w - ow < end - n ? (int) (w - ow) : (int) (end - n);
-        int row = oh + ra;
-        if (row < 0 || row >= prows) {
-            memset(d, zp, (size_t) len);
-        } else {
-            const uint8_t *src = ph + (size_t) row * (size_t) pcols + cb;
-            int e = ow + len, first = ow < c_lo ? c_lo : ow, last = e < c_hi ? e : c_hi;
-            if (first > e) first = e;
-            if (last < first) last = first;
-            for (int t = ow; t < first; t++) d[t - ow] = zp;
-            memcpy(d + (first - ow), src + first, (size_t) (last - first));
-            for (int t = last; t < e; t++) d[t - ow] = zp;
-        }
-        d += len;
-        n += len;
-    }
-    memset(d, zp, (size_t) (ctx->ncp - ctx->nc));
-    return tmp;
-}
+typedef struct {
+    const uint8_t *base;
+    size_t image_stride;
+    int rows, cols, row_step, row_off, col_step, col_off;
+} im2col_view;
 
-static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
-    const im2col_ctx *ctx = vctx;
+/* One im2col row of the chunk's columns from a view: per output row, one copy (or strided gather) of the columns
+ * inside the plane and the zero point around it. */
+static const uint8_t *gather_row(const im2col_ctx *ctx, const im2col_view *v, uint8_t *tmp) {
     const ql_conv_spec *s = &ctx->cv->s;
-    int khw = s->kh * s->kw, ci = r / khw, i = r / s->kw % s->kh, j = r % s->kw;
-    long hw = (long) s->oh * s->ow, ihw = (long) s->ih * s->iw;
+    long hw = (long) s->oh * s->ow;
     uint8_t zp = (uint8_t) s->xzp;
-    int pointwise = khw == 1 && s->sh == 1 && s->sw == 1 && s->pt == 0 && s->pl == 0 && s->oh == s->ih
-                    && s->ow == s->iw;
-    long n = ctx->n0, end = ctx->n0 + ctx->nc;
-    if (pointwise && n / hw == (n + ctx->ncp - 1) / hw) {
-        /* The whole padded chunk lies inside one channel plane: read it in place. */
-        return ctx->x + (size_t) (n / hw) * ctx->image_stride + (size_t) ci * (size_t) ihw + (size_t) (n % hw);
-    }
-    if (s->sh == 1 && s->sw == 1 && s->oh == s->ih && s->ow == s->iw) {  /* includes pointwise chunks across planes */
-        return shifted_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
-    }
-    if (ctx->q != NULL) {
-        return phase_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
-    }
-    uint8_t *d = tmp;
-    int col_shift = j * s->dw - s->pl;
-    /* Output columns whose input column lies inside [0, iw). */
-    int ow_lo = col_shift >= 0 ? 0 : (-col_shift + s->sw - 1) / s->sw;
-    int ow_hi = (s->iw - col_shift + s->sw - 1) / s->sw;
+    /* Output columns whose input column lies inside [0, cols). */
+    int ow_lo = v->col_off >= 0 ? 0 : (-v->col_off + v->col_step - 1) / v->col_step;
+    int ow_hi = (v->cols - v->col_off + v->col_step - 1) / v->col_step;
     if (ow_lo > s->ow) ow_lo = s->ow;
     if (ow_hi > s->ow) ow_hi = s->ow;
     if (ow_hi < ow_lo) ow_hi = ow_lo;
+    long n = ctx->n0, end = ctx->n0 + ctx->nc;
+    uint8_t *d = tmp;
     while (n < end) {
         long img = n / hw, p = n % hw;
-        const uint8_t *plane = ctx->x + (size_t) img * ctx->image_stride + (size_t) ci * (size_t) ihw;
         int oh = (int) (p / s->ow), ow = (int) (p % s->ow);
         int len = s->ow - ow < end - n ? s->ow - ow : (int) (end - n);
-        int ih = oh * s->sh - s->pt + i * s->dh;
-        if (ih < 0 || ih >= s->ih) {
+        int row = oh * v->row_step + v->row_off;
+        if (row < 0 || row >= v->rows) {
             memset(d, zp, (size_t) len);
         } else {
-            const uint8_t *in = plane + (size_t) ih * s->iw;
+            const uint8_t *in = v->base + (size_t) img * v->image_stride + (size_t) row * (size_t) v->cols;
             /* [first, last) are the run's columns that read real input; the rest read padding. */
             int e = ow + len, first = ow < ow_lo ? ow_lo : ow, last = e < ow_hi ? e : ow_hi;
             if (first > e) first = e;
             if (last < first) last = first;
             memset(d, zp, (size_t) (first - ow));
-            if (s->sw == 1) {
-                memcpy(d + (first - ow), in + first + col_shift, (size_t) (last - first));
+            if (v->col_step == 1) {
+                memcpy(d + (first - ow), in + first + v->col_off, (size_t) (last - first));
             } else {
                 for (int q = first; q < last; q++) {
-                    d[q - ow] = in[(long) q * s->sw + col_shift];
+                    d[q - ow] = in[(long) q * v->col_step + v->col_off];
                 }
             }
             memset(d + (last - ow), zp, (size_t) (e - last));
@@ -308,6 +258,38 @@ static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
     }
     memset(d, zp, (size_t) (ctx->ncp - ctx->nc));
     return tmp;
+}
+
+/* Floor division by 2 for possibly negative tap offsets. */
+static inline int floor_half(int a) {
+    return (a - (a & 1)) / 2;
+}
+
+static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
+    const im2col_ctx *ctx = vctx;
+    const ql_conv_spec *s = &ctx->cv->s;
+    int khw = s->kh * s->kw, ci = r / khw, i = r / s->kw % s->kh, j = r % s->kw;
+    long hw = (long) s->oh * s->ow, ihw = (long) s->ih * s->iw;
+    int pointwise = khw == 1 && s->sh == 1 && s->sw == 1 && s->pt == 0 && s->pl == 0 && s->oh == s->ih
+                    && s->ow == s->iw;
+    long n = ctx->n0;
+    if (pointwise && n / hw == (n + ctx->ncp - 1) / hw) {
+        /* The whole padded chunk lies inside one channel plane: read it in place. */
+        return ctx->x + (size_t) (n / hw) * ctx->image_stride + (size_t) ci * (size_t) ihw + (size_t) (n % hw);
+    }
+    if (s->sh == 1 && s->sw == 1 && s->oh == s->ih && s->ow == s->iw) {  /* includes pointwise chunks across planes */
+        return shifted_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
+    }
+    int a = i * s->dh - s->pt, b = j * s->dw - s->pl;
+    if (ctx->q != NULL) {
+        /* stride 2 x 2: input (2 oh + a, 2 ow + b) is phase (a & 1, b & 1) at (oh + floor(a/2), ow + floor(b/2)) */
+        int prows = (s->ih + 1) / 2, pcols = (s->iw + 1) / 2;
+        im2col_view v = {ctx->q + ((size_t) ci * 4 + (size_t) ((a & 1) * 2 + (b & 1))) * (size_t) prows * (size_t) pcols,
+                         ctx->q_image, prows, pcols, 1, floor_half(a), 1, floor_half(b)};
+        return gather_row(ctx, &v, tmp);
+    }
+    im2col_view v = {ctx->x + (size_t) ci * (size_t) ihw, ctx->image_stride, s->ih, s->iw, s->sh, a, s->sw, b};
+    return gather_row(ctx, &v, tmp);
 }
 
 /* ---- output ---- */

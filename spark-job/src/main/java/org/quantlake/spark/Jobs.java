@@ -74,14 +74,14 @@ public final class Jobs {
         Calibrator c = new PostTrainingQuantizer(model.graph(), cfg.calibration().qconfig()).calibrator();
         compatible(c.newRangeState(), ranges, out.rangeState(), cfg);
         byte[] histograms = null;
-        if (c.plan().needsHistogramPass()) {
+        if (c.plan().needsSecondPass()) {
             if (!HadoopFiles.exists(out.histogramState(), hadoop)) {
-                throw new ConfigException("calibration.method = " + cfg.calibration().method().label() + " needs histogram"
-                        + " statistics, but " + out.histogramState() + " does not exist: the saved calibration used a"
-                        + " one-pass method; run calibrate instead");
+                throw new ConfigException(cfg.calibration().qconfig().describe() + " needs second-pass statistics (histograms"
+                        + " or GPTQ Gram matrices), but " + out.histogramState() + " does not exist: the saved calibration"
+                        + " took one pass; run calibrate instead");
             }
             histograms = readState(out.histogramState(), hadoop);
-            compatible(c.newHistogramState(CalibrationState.fromBytes(ranges)), histograms, out.histogramState(), cfg);
+            compatible(c.newSecondPassState(CalibrationState.fromBytes(ranges)), histograms, out.histogramState(), cfg);
         }
         long samples = CalibrationState.fromBytes(ranges).samples();
         String dataset = cfg.calibration().datasetDescription() != null ? cfg.calibration().datasetDescription()

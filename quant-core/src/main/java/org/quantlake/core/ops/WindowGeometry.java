@@ -25,19 +25,31 @@ public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, i
 
     /** Geometry for input shape [N, C, (H,) W] and kernel {@code kernel} (1 or 2 dims). */
     public static WindowGeometry of(OpContext c, int[] x, int[] kernel, boolean ceilMode) {
-        Node n = c.node();
+        return of(c.node(), x, kernel, ceilMode, c::fail, c::unsupported);
+    }
+
+    /** The same geometry outside a compiled plan (calibration); errors name the node. */
+    public static WindowGeometry of(Node n, int[] x, int[] kernel) {
+        java.util.function.Function<String, RuntimeException> bad =
+                m -> new IllegalArgumentException("node '" + n.name() + "' (" + n.opType() + "): " + m);
+        return of(n, x, kernel, false, bad, bad);
+    }
+
+    private static WindowGeometry of(Node n, int[] x, int[] kernel, boolean ceilMode,
+                                     java.util.function.Function<String, ? extends RuntimeException> fail,
+                                     java.util.function.Function<String, ? extends RuntimeException> unsupported) {
         int spatial = x.length - 2;
-        if (spatial < 1 || spatial > 2) throw c.unsupported("only 1-D and 2-D windows are supported; input has shape " + Arrays.toString(x));
-        if (kernel.length != spatial) throw c.fail("kernel_shape " + Arrays.toString(kernel) + " does not match a " + spatial + "-D input");
+        if (spatial < 1 || spatial > 2) throw unsupported.apply("only 1-D and 2-D windows are supported; input has shape " + Arrays.toString(x));
+        if (kernel.length != spatial) throw fail.apply("kernel_shape " + Arrays.toString(kernel) + " does not match a " + spatial + "-D input");
         int[] strides = n.attrInts("strides", ones(spatial));
         int[] dil = n.attrInts("dilations", ones(spatial));
         int[] pads = n.attrInts("pads", new int[2 * spatial]);
         if (strides.length != spatial || dil.length != spatial || pads.length != 2 * spatial) {
-            throw c.fail("strides/dilations/pads lengths do not match a " + spatial + "-D window");
+            throw fail.apply("strides/dilations/pads lengths do not match a " + spatial + "-D window");
         }
         for (int i = 0; i < spatial; i++) {
-            if (strides[i] <= 0 || dil[i] <= 0 || kernel[i] <= 0) throw c.fail("kernel, strides and dilations must be positive");
-            if (pads[i] < 0 || pads[i + spatial] < 0) throw c.fail("negative pads " + Arrays.toString(pads));
+            if (strides[i] <= 0 || dil[i] <= 0 || kernel[i] <= 0) throw fail.apply("kernel, strides and dilations must be positive");
+            if (pads[i] < 0 || pads[i + spatial] < 0) throw fail.apply("negative pads " + Arrays.toString(pads));
         }
         String autoPad = n.attrString("auto_pad", "NOTSET");
         int[] in = Arrays.copyOfRange(x, 2, x.length);
@@ -50,16 +62,16 @@ public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, i
                 case "NOTSET" -> {
                     head[i] = pads[i];
                     tail[i] = pads[i + spatial];
-                    out[i] = outSize(c, in[i], head[i], tail[i], eff, strides[i], ceilMode);
+                    out[i] = outSize(fail, in[i], head[i], tail[i], eff, strides[i], ceilMode);
                 }
                 case "SAME_UPPER", "SAME_LOWER" -> {
                     int total = Math.max(0, (ceilDiv(in[i], strides[i]) - 1) * strides[i] + kernel[i] - in[i]);
                     head[i] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
                     tail[i] = total - head[i];
-                    out[i] = outSize(c, in[i], head[i], tail[i], eff, strides[i], ceilMode);
+                    out[i] = outSize(fail, in[i], head[i], tail[i], eff, strides[i], ceilMode);
                 }
-                case "VALID" -> out[i] = outSize(c, in[i], 0, 0, eff, strides[i], ceilMode);
-                default -> throw c.unsupported("auto_pad '" + autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
+                case "VALID" -> out[i] = outSize(fail, in[i], 0, 0, eff, strides[i], ceilMode);
+                default -> throw unsupported.apply("auto_pad '" + autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
             }
         }
         if (spatial == 1) {
@@ -70,9 +82,10 @@ public record WindowGeometry(int inH, int inW, int kh, int kw, int sh, int sw, i
     }
 
     /** Windows along one dim for explicit pads; with ceil_mode, a last window starting in the tail padding is dropped. */
-    private static int outSize(OpContext c, int in, int head, int tail, int eff, int stride, boolean ceilMode) {
+    private static int outSize(java.util.function.Function<String, ? extends RuntimeException> fail, int in, int head, int tail,
+                               int eff, int stride, boolean ceilMode) {
         int span = in + head + tail - eff;
-        if (span < 0) throw c.fail("window " + eff + " larger than padded input " + (in + head + tail));
+        if (span < 0) throw fail.apply("window " + eff + " larger than padded input " + (in + head + tail));
         int out = ceilMode ? ceilDiv(span, stride) + 1 : span / stride + 1;
         if (ceilMode && (out - 1) * stride >= in + head) out--;
         return out;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.quantlake.core.observe.HistogramObserver;
 import org.quantlake.core.observe.HistogramRangeSearch;
+import org.quantlake.core.observe.InputGram;
 import org.quantlake.core.observe.Observer;
 import org.quantlake.core.observe.ValueCounts;
 import org.quantlake.core.quant.ChannelRange;
@@ -23,11 +24,13 @@ public final class CalibratedStats {
                         QParams qparams, ValueCounts counts) {}
 
     private final Map<String, Entry> entries;
+    private final Map<String, InputGram> grams;
     private final long samples;
     private final String digest;
 
-    private CalibratedStats(Map<String, Entry> entries, long samples, String digest) {
+    private CalibratedStats(Map<String, Entry> entries, Map<String, InputGram> grams, long samples, String digest) {
         this.entries = entries;
+        this.grams = grams;
         this.samples = samples;
         this.digest = digest;
     }
@@ -37,8 +40,14 @@ public final class CalibratedStats {
      * (required when the plan needs the histogram pass). A group that saw no finite value is an error naming it.
      */
     public static CalibratedStats choose(QuantizationPlan plan, CalibrationState ranges, CalibrationState histograms) {
-        if (plan.needsHistogramPass() && histograms == null) {
-            throw new IllegalArgumentException("the plan calibrates with histograms: pass 2 statistics are required");
+        if (plan.needsSecondPass() && histograms == null) {
+            throw new IllegalArgumentException("the plan calibrates with histograms or GPTQ: pass 2 statistics are required");
+        }
+        Map<String, InputGram> grams = new TreeMap<>();
+        for (String layer : plan.gptqNodes()) {
+            InputGram gram = histograms.gram(layer);
+            if (gram == null) throw new IllegalArgumentException("pass 2 statistics have no input Gram matrix for layer '" + layer + "' (GPTQ)");
+            grams.put(layer, gram.copy());
         }
         QuantSpec act = plan.config().activationSpec();
         Map<String, Entry> out = new TreeMap<>();
@@ -62,12 +71,15 @@ public final class CalibratedStats {
             out.put(g.id(), new Entry(g.id(), g.values(), method, observed, chosen, q, counts));
         }
         String digest = histograms == null ? ranges.digest() : CalibrationState.sha256((ranges.digest() + histograms.digest()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return new CalibratedStats(Collections.unmodifiableMap(out), ranges.samples(), digest);
+        return new CalibratedStats(Collections.unmodifiableMap(out), Collections.unmodifiableMap(grams), ranges.samples(), digest);
     }
 
     public Map<String, Entry> entries() { return entries; }
 
     public Entry entry(String group) { return entries.get(group); }
+
+    /** The merged input Gram matrix of a layer whose weights GPTQ rounds, or null. */
+    public InputGram inputGram(String layer) { return grams.get(layer); }
 
     /** Calibration samples seen (pass 1). */
     public long samples() { return samples; }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import org.quantlake.core.observe.InputGram;
 import org.quantlake.core.observe.Observer;
 
 /**
@@ -27,23 +28,35 @@ import org.quantlake.core.observe.Observer;
  *   8 bytes  samples
  *   4 bytes  group count G
  *   G times: UTF-8 group id (2-byte length + bytes), 4-byte length L, L bytes of {@link Observer#toBytes()}
+ *   version 2 only (a second pass for GPTQ):
+ *   4 bytes  layer count M
+ *   M times: UTF-8 node name (2-byte length + bytes), 4-byte length L, L bytes of {@link InputGram#toBytes()}
  * </pre>
- * Groups are written in id order, so equal states have equal bytes and the SHA-256 {@link #digest()} identifies
- * the statistics a model was converted from.
+ * A state without Gram matrices is written as version 1, byte for byte what earlier builds wrote, so their models'
+ * digests do not change. Groups and layers are written in name order, so equal states have equal bytes and the
+ * SHA-256 {@link #digest()} identifies the statistics a model was converted from.
  */
 public final class CalibrationState {
-    public enum Pass { RANGE, HISTOGRAM }
+    /** Pass 1 observes ranges; pass 2 observes histograms and GPTQ Gram matrices on grids the merged pass 1 fixes. */
+    public enum Pass { RANGE, SECOND }
 
     private static final byte[] MAGIC = {'Q', 'L', 'C', 'S'};
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    private static final int VERSION_WITHOUT_GRAMS = 1;
 
     private final Pass pass;
     private final TreeMap<String, Observer> observers;
+    private final TreeMap<String, InputGram> grams;
     private long samples;
 
     CalibrationState(Pass pass, Map<String, Observer> observers, long samples) {
+        this(pass, observers, Map.of(), samples);
+    }
+
+    CalibrationState(Pass pass, Map<String, Observer> observers, Map<String, InputGram> grams, long samples) {
         this.pass = pass;
         this.observers = new TreeMap<>(observers);
+        this.grams = new TreeMap<>(grams);
         this.samples = samples;
     }
 
@@ -58,6 +71,11 @@ public final class CalibrationState {
 
     public Observer observer(String groupId) { return observers.get(groupId); }
 
+    /** Input Gram matrices by layer (node) name, for GPTQ (live; empty unless the plan rounds with GPTQ). */
+    public Map<String, InputGram> grams() { return Collections.unmodifiableMap(grams); }
+
+    public InputGram gram(String nodeName) { return grams.get(nodeName); }
+
     /** Folds {@code other} into this state and returns this; both must come from the same plan and pass. */
     public CalibrationState merge(CalibrationState other) {
         if (other.pass != pass) throw new IllegalArgumentException("cannot merge a " + other.pass + " state into a " + pass + " state");
@@ -65,7 +83,12 @@ public final class CalibrationState {
             throw new IllegalArgumentException("cannot merge states of different quantization plans (" + observers.size()
                     + " vs " + other.observers.size() + " groups)");
         }
+        if (!other.grams.keySet().equals(grams.keySet())) {
+            throw new IllegalArgumentException("cannot merge states of different quantization plans (Gram matrices of " + grams.keySet()
+                    + " vs " + other.grams.keySet() + ")");
+        }
         for (Map.Entry<String, Observer> e : observers.entrySet()) e.getValue().merge(other.observers.get(e.getKey()));
+        for (Map.Entry<String, InputGram> e : grams.entrySet()) e.getValue().merge(other.grams.get(e.getKey()));
         samples += other.samples;
         return this;
     }
@@ -73,7 +96,9 @@ public final class CalibrationState {
     public CalibrationState copy() {
         TreeMap<String, Observer> c = new TreeMap<>();
         for (Map.Entry<String, Observer> e : observers.entrySet()) c.put(e.getKey(), e.getValue().copy());
-        return new CalibrationState(pass, c, samples);
+        TreeMap<String, InputGram> gc = new TreeMap<>();
+        for (Map.Entry<String, InputGram> e : grams.entrySet()) gc.put(e.getKey(), e.getValue().copy());
+        return new CalibrationState(pass, c, gc, samples);
     }
 
     public byte[] toBytes() {
@@ -81,7 +106,7 @@ public final class CalibrationState {
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bos);
             out.write(MAGIC);
-            out.writeByte(FORMAT_VERSION);
+            out.writeByte(grams.isEmpty() ? VERSION_WITHOUT_GRAMS : FORMAT_VERSION);
             out.writeByte(pass.ordinal());
             out.writeLong(samples);
             out.writeInt(observers.size());
@@ -92,6 +117,17 @@ public final class CalibrationState {
                 byte[] o = e.getValue().toBytes();
                 out.writeInt(o.length);
                 out.write(o);
+            }
+            if (!grams.isEmpty()) {
+                out.writeInt(grams.size());
+                for (Map.Entry<String, InputGram> e : grams.entrySet()) {
+                    byte[] id = e.getKey().getBytes(StandardCharsets.UTF_8);
+                    out.writeShort(id.length);
+                    out.write(id);
+                    byte[] o = e.getValue().toBytes();
+                    out.writeInt(o.length);
+                    out.write(o);
+                }
             }
             out.flush();
             return bos.toByteArray();
@@ -108,7 +144,7 @@ public final class CalibrationState {
             in.readFully(magic);
             if (!java.util.Arrays.equals(magic, MAGIC)) throw new IllegalArgumentException("not a quantlake calibration state (bad magic)");
             int version = in.readUnsignedByte();
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != VERSION_WITHOUT_GRAMS) {
                 throw new IllegalArgumentException("calibration state format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
             }
             int p = in.readUnsignedByte();
@@ -126,8 +162,22 @@ public final class CalibrationState {
                 in.readFully(o);
                 obs.put(new String(id, StandardCharsets.UTF_8), Observer.fromBytes(o));
             }
+            TreeMap<String, InputGram> grams = new TreeMap<>();
+            if (version == FORMAT_VERSION) {
+                int layers = in.readInt();
+                if (layers < 1 || layers > bytes.length) throw new IllegalArgumentException("calibration state declares " + layers + " Gram matrices");
+                for (int i = 0; i < layers; i++) {
+                    byte[] id = new byte[in.readUnsignedShort()];
+                    in.readFully(id);
+                    int len = in.readInt();
+                    if (len < 0 || len > in.available()) throw new IllegalArgumentException("calibration state truncated in Gram matrix " + i);
+                    byte[] o = new byte[len];
+                    in.readFully(o);
+                    grams.put(new String(id, StandardCharsets.UTF_8), InputGram.fromBytes(o));
+                }
+            }
             if (in.available() != 0) throw new IllegalArgumentException("calibration state has " + in.available() + " trailing bytes");
-            return new CalibrationState(Pass.values()[p], obs, samples);
+            return new CalibrationState(Pass.values()[p], obs, grams, samples);
         } catch (EOFException e) {
             throw new IllegalArgumentException("calibration state is truncated", e);
         } catch (IOException e) {

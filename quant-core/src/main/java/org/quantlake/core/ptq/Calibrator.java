@@ -1,7 +1,12 @@
 package org.quantlake.core.ptq;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.quantlake.core.graph.Node;
+import org.quantlake.core.observe.InputGram;
 import org.quantlake.core.engine.CompiledModel;
 import org.quantlake.core.engine.InferenceSession;
 import org.quantlake.core.observe.HistogramGrid;
@@ -13,19 +18,25 @@ import org.quantlake.core.tensor.FloatTensor;
 
 /**
  * Runs float forward passes with observers attached to every quantization point of a {@link QuantizationPlan}.
- * Pass 1 ({@link #newRangeState}) observes min/max (or mean min/max); groups calibrated by a histogram then need
- * pass 2 ({@link #newHistogramState}) on grids fixed by the merged pass-1 ranges. States from any number of
- * calibrators merge exactly. Thread-safe: each thread runs its own session.
+ * Pass 1 ({@link #newRangeState}) observes min/max (or mean min/max); groups calibrated by a histogram, and layers
+ * whose weights GPTQ rounds (their input Gram matrices), then need pass 2 ({@link #newSecondPassState}) on grids
+ * fixed by the merged pass-1 ranges. States from any number of calibrators merge exactly. Thread-safe: each thread
+ * runs its own session.
  */
 public final class Calibrator {
     private final QuantizationPlan plan;
     private final CompiledModel model;
     private final ThreadLocal<InferenceSession> sessions;
+    private final Map<String, List<InputColumns>> gptqLayersByInput = new HashMap<>();
 
     public Calibrator(QuantizationPlan plan) {
         this.plan = plan;
         this.model = new CompiledModel(plan.graph());
         this.sessions = ThreadLocal.withInitial(model::newSession);
+        for (String name : plan.gptqNodes()) {
+            Node n = plan.graph().node(name);
+            gptqLayersByInput.computeIfAbsent(n.input(0), k -> new ArrayList<>()).add(new InputColumns(plan.graph(), n));
+        }
     }
 
     public QuantizationPlan plan() { return plan; }
@@ -42,7 +53,7 @@ public final class Calibrator {
     }
 
     /** An empty pass-2 state for the histogram groups, on grids covering the merged pass-1 ranges. */
-    public CalibrationState newHistogramState(CalibrationState mergedRanges) {
+    public CalibrationState newSecondPassState(CalibrationState mergedRanges) {
         if (mergedRanges.pass() != CalibrationState.Pass.RANGE) throw new IllegalArgumentException("pass 2 starts from a merged pass-1 state");
         Map<String, Observer> obs = new TreeMap<>();
         for (QuantizationPlan.Group g : plan.groups().values()) {
@@ -52,7 +63,22 @@ public final class Calibrator {
                     : HistogramGrid.covering(r.min(), r.max(), plan.config().bins());
             obs.put(g.id(), new HistogramObserver(grid));
         }
-        return new CalibrationState(CalibrationState.Pass.HISTOGRAM, obs, 0);
+        Map<String, InputGram> grams = new TreeMap<>();
+        for (List<InputColumns> layers : gptqLayersByInput.values()) {
+            for (InputColumns l : layers) {
+                String in = l.node().input(0);
+                Observer r = mergedRanges.observer(plan.groupOf(in).id());
+                float step = 0f;
+                if (!r.isEmpty()) {
+                    // the global range: a mean-min/max group's observed range is an average, narrower than the data
+                    float lo = r instanceof MeanMinMaxObserver m ? m.min() : ((MinMaxObserver) r).min();
+                    float hi = r instanceof MeanMinMaxObserver m ? m.max() : ((MinMaxObserver) r).max();
+                    step = InputGram.stepFor(lo, hi);
+                }
+                grams.put(l.node().name(), new InputGram(l.columnLength(), step));
+            }
+        }
+        return new CalibrationState(CalibrationState.Pass.SECOND, obs, grams, 0);
     }
 
     /** Observes one batch of {@code batch} samples of the model's first input. */
@@ -75,11 +101,16 @@ public final class Calibrator {
             throw new IllegalArgumentException("samples must be in [1, " + batch + "], got " + samples);
         }
         InferenceSession s = sessions.get();
+        boolean grams = !state.grams().isEmpty();
         s.setObserver((name, t) -> {
             QuantizationPlan.Group g = plan.groupOf(name);
             if (g == null) return;
             Observer o = state.observer(g.id());
-            if (o != null) o.observe(samples == batch ? t : leading(name, t, batch, samples));
+            List<InputColumns> layers = grams ? gptqLayersByInput.get(name) : null;
+            if (o == null && layers == null) return;
+            FloatTensor seen = samples == batch ? t : leading(name, t, batch, samples);
+            if (o != null) o.observe(seen);
+            if (layers != null) for (InputColumns l : layers) l.addTo(state.gram(l.node().name()), seen);
         });
         try {
             s.run(input, batch);

@@ -9,6 +9,7 @@ import org.quantlake.core.graph.ElemType;
 import org.quantlake.core.graph.Graph;
 import org.quantlake.core.graph.Node;
 import org.quantlake.core.graph.TensorData;
+import org.quantlake.core.observe.InputGram;
 import org.quantlake.core.observe.PerChannelMinMaxObserver;
 import org.quantlake.core.observe.MinMaxObserver;
 import org.quantlake.core.quant.QParams;
@@ -87,7 +88,8 @@ public final class Converter {
             o.observe(new FloatTensor(w.floats(), w.dims()));
             wq = QParamsCalculator.fromRange(o.observedRange(), spec);
         }
-        byte[] wBytes = Quantization.quantize(w.floats(), w.dims(), wq);
+        InputGram gram = stats.inputGram(n.name());
+        byte[] wBytes = gram == null ? Quantization.quantize(w.floats(), w.dims(), wq) : gptq(n, w, axis, wq, gram);
         String base = sanitize(n.name());
         String wName = g.freshName(base + "_weight_quantized");
         g.addInitializer(wName, TensorData.ofBytes(ElemType.INT8, w.dims(), wBytes));
@@ -113,6 +115,30 @@ public final class Converter {
         }
         int i = g.nodes().indexOf(n);
         g.nodes().set(i, new Node(n.name(), n.opType(), n.domain(), ins, n.outputs(), n.attributes()));
+    }
+
+    /**
+     * GPTQ-rounded int8 weights on the scales already chosen. GPTQ works on rows of one output channel's inputs, in
+     * the Gram matrix's column order: a Conv's weights [O, C, kh, kw] and a transB Gemm's [N, K] are laid out so;
+     * a plain Gemm's [K, N] is transposed there and back.
+     */
+    private static byte[] gptq(Node n, TensorData w, int axis, QParams wq, InputGram gram) {
+        float[] f = w.floats();
+        boolean transposed = n.opType().equals("Gemm") && axis == 1;
+        int rows = transposed ? w.dim(1) : w.dim(0);
+        int k = f.length / rows;
+        float[] rowMajor = f;
+        if (transposed) {
+            rowMajor = new float[f.length];
+            for (int i = 0; i < k; i++) for (int r = 0; r < rows; r++) rowMajor[r * k + i] = f[i * rows + r];
+        }
+        float[] scales = new float[rows];
+        for (int r = 0; r < rows; r++) scales[r] = wq.scale(wq.isPerChannel() ? r : 0);
+        byte[] q = GptqRounding.round(rowMajor, rows, k, scales, gram.toMatrix());
+        if (!transposed) return q;
+        byte[] back = new byte[q.length];
+        for (int i = 0; i < k; i++) for (int r = 0; r < rows; r++) back[i * rows + r] = q[r * k + i];
+        return back;
     }
 
     /**

@@ -12,7 +12,7 @@ import org.quantlake.core.onnx.OnnxModelWriter;
  *   PostTrainingQuantizer q = new PostTrainingQuantizer(floatGraph, QConfig.defaults());
  *   CalibrationState s = q.calibrator().newRangeState();
  *   for (batch : data) q.calibrator().observe(s, batch, n);
- *   ...pass 2 when q.plan().needsHistogramPass()...
+ *   ...pass 2 when q.plan().needsSecondPass()...
  *   QuantizedModel m = q.convert(s, pass2, "imagenet samples, every 5th");
  * </pre>
  */
@@ -63,8 +63,8 @@ public final class PostTrainingQuantizer {
         CalibrationState r = calibrator.newRangeState();
         for (float[] b : batches) calibrator.observe(r, b, b.length / per);
         CalibrationState h = null;
-        if (plan.needsHistogramPass()) {
-            h = calibrator.newHistogramState(r);
+        if (plan.needsSecondPass()) {
+            h = calibrator.newSecondPassState(r);
             for (float[] b : batches) calibrator.observe(h, b, b.length / per);
         }
         return convert(r, h, dataset);

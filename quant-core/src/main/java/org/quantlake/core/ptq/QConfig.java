@@ -30,9 +30,11 @@ public final class QConfig {
     private final int bins;
     private final Set<String> excluded;
     private final Map<String, QConfig> overrides;
+    private final WeightRounding weightRounding;
 
     private QConfig(CalibrationMethod method, QuantDType activationDtype, boolean activationSymmetric, boolean weightPerChannel,
-                    boolean reduceRange, double percentile, int bins, Set<String> excluded, Map<String, QConfig> overrides) {
+                    boolean reduceRange, double percentile, int bins, Set<String> excluded, Map<String, QConfig> overrides,
+                    WeightRounding weightRounding) {
         this.method = Objects.requireNonNull(method);
         if (activationDtype != QuantDType.QUINT8 && activationDtype != QuantDType.QINT8) {
             throw new IllegalArgumentException("activations are uint8 or int8, not " + activationDtype);
@@ -47,12 +49,13 @@ public final class QConfig {
         this.bins = bins;
         this.excluded = Collections.unmodifiableSet(new TreeSet<>(excluded));
         this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+        this.weightRounding = Objects.requireNonNull(weightRounding);
     }
 
     /** uint8 affine activations, per-channel int8 weights, min/max. */
     public static QConfig defaults() {
         return new QConfig(CalibrationMethod.MINMAX, QuantDType.QUINT8, false, true, false,
-                HistogramRangeSearch.DEFAULT_PERCENTILE, HistogramGrid.DEFAULT_BINS, Set.of(), Map.of());
+                HistogramRangeSearch.DEFAULT_PERCENTILE, HistogramGrid.DEFAULT_BINS, Set.of(), Map.of(), WeightRounding.NEAREST);
     }
 
     public CalibrationMethod method() { return method; }
@@ -64,27 +67,29 @@ public final class QConfig {
     public int bins() { return bins; }
     public Set<String> excluded() { return excluded; }
     public Map<String, QConfig> overrides() { return overrides; }
+    public WeightRounding weightRounding() { return weightRounding; }
 
-    public QConfig withMethod(CalibrationMethod m) { return new QConfig(m, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, excluded, overrides); }
-    public QConfig withActivationDtype(QuantDType d) { return new QConfig(method, d, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, excluded, overrides); }
-    public QConfig withActivationSymmetric(boolean s) { return new QConfig(method, activationDtype, s, weightPerChannel, reduceRange, percentile, bins, excluded, overrides); }
-    public QConfig withWeightPerChannel(boolean p) { return new QConfig(method, activationDtype, activationSymmetric, p, reduceRange, percentile, bins, excluded, overrides); }
-    public QConfig withReduceRange(boolean r) { return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, r, percentile, bins, excluded, overrides); }
-    public QConfig withPercentile(double p) { return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, p, bins, excluded, overrides); }
-    public QConfig withBins(int b) { return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, b, excluded, overrides); }
+    public QConfig withMethod(CalibrationMethod m) { return new QConfig(m, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, excluded, overrides, weightRounding); }
+    public QConfig withActivationDtype(QuantDType d) { return new QConfig(method, d, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, excluded, overrides, weightRounding); }
+    public QConfig withActivationSymmetric(boolean s) { return new QConfig(method, activationDtype, s, weightPerChannel, reduceRange, percentile, bins, excluded, overrides, weightRounding); }
+    public QConfig withWeightPerChannel(boolean p) { return new QConfig(method, activationDtype, activationSymmetric, p, reduceRange, percentile, bins, excluded, overrides, weightRounding); }
+    public QConfig withReduceRange(boolean r) { return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, r, percentile, bins, excluded, overrides, weightRounding); }
+    public QConfig withPercentile(double p) { return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, p, bins, excluded, overrides, weightRounding); }
+    public QConfig withWeightRounding(WeightRounding r) { return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, excluded, overrides, r); }
+    public QConfig withBins(int b) { return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, b, excluded, overrides, weightRounding); }
 
     /** Keeps the named nodes (or every node of the named op types) in float32. */
     public QConfig exclude(String... nodeNamesOrOpTypes) {
         Set<String> e = new TreeSet<>(excluded);
         e.addAll(java.util.List.of(nodeNamesOrOpTypes));
-        return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, e, overrides);
+        return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, e, overrides, weightRounding);
     }
 
     /** Gives a node (by name) or an op type its own settings; the override's own exclusions/overrides are ignored. */
     public QConfig override(String nodeNameOrOpType, QConfig cfg) {
         Map<String, QConfig> o = new LinkedHashMap<>(overrides);
         o.put(nodeNameOrOpType, cfg);
-        return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, excluded, o);
+        return new QConfig(method, activationDtype, activationSymmetric, weightPerChannel, reduceRange, percentile, bins, excluded, o, weightRounding);
     }
 
     /** True when the node stays float32. */
@@ -121,6 +126,7 @@ public final class QConfig {
         sb.append(" act=").append(activationDtype).append(activationSymmetric ? "/symmetric" : "/affine");
         sb.append(" weights=QINT8/").append(weightPerChannel ? "per-channel" : "per-tensor").append("-symmetric");
         sb.append(" reduce_range=").append(reduceRange);
+        if (weightRounding != WeightRounding.NEAREST) sb.append(" weight_rounding=").append(weightRounding.label());
         if (!excluded.isEmpty()) sb.append(" exclude=").append(excluded);
         for (Map.Entry<String, QConfig> e : overrides.entrySet()) sb.append(" override[").append(e.getKey()).append("]={").append(e.getValue().describe()).append("}");
         return sb.toString();

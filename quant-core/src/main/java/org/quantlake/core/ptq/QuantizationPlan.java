@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.quantlake.core.graph.Graph;
 import org.quantlake.core.graph.Node;
 import org.quantlake.core.graph.TensorData;
+import org.quantlake.core.observe.InputGram;
 
 /**
  * Decides, for a fused float graph and a {@link QConfig}, which nodes run in int8 and where the quantization points
@@ -42,6 +43,7 @@ public final class QuantizationPlan {
     private final Set<String> quantizedNodes = new TreeSet<>();
     private final Map<String, Group> groupOfValue = new HashMap<>();
     private final Map<String, Group> groups = new TreeMap<>();
+    private final Set<String> gptqNodes = new TreeSet<>();
 
     private QuantizationPlan(Graph graph, QConfig config) {
         this.graph = graph;
@@ -75,11 +77,20 @@ public final class QuantizationPlan {
         return a == null ? null : graph.node(a);
     }
 
-    /** True when some group calibrates with a histogram (two passes). */
-    public boolean needsHistogramPass() {
+    /**
+     * True when calibration takes a second pass over the data: some group calibrates with a histogram, or some layer
+     * rounds its weights with GPTQ (its input Hessian is gathered on a grid fixed by the pass-1 ranges).
+     */
+    public boolean needsSecondPass() {
         for (Group g : groups.values()) if (g.method.usesHistogram()) return true;
-        return false;
+        return !gptqNodes.isEmpty();
     }
+
+    /**
+     * The quantized layers whose weights GPTQ rounds (sorted names): Conv with group 1 and Gemm, whose config asks
+     * for {@link WeightRounding#GPTQ} and whose inputs per output channel fit an {@link InputGram}.
+     */
+    public Set<String> gptqNodes() { return Collections.unmodifiableSet(gptqNodes); }
 
     private void build() {
         List<Node> order = graph.topologicalOrder();
@@ -131,6 +142,13 @@ public final class QuantizationPlan {
             Group g = new Group(e.getKey(), List.copyOf(e.getValue()), methodFor(e.getValue()));
             groups.put(g.id(), g);
             for (String v : e.getValue()) groupOfValue.put(v, g);
+        }
+        // 3. layers whose weights GPTQ rounds
+        for (Node n : order) {
+            if (!quantizedNodes.contains(n.name())) continue;
+            if (config.forNode(n.name(), n.opType()).weightRounding() != WeightRounding.GPTQ) continue;
+            boolean layer = (n.opType().equals("Conv") && n.attrInt("group", 1) == 1) || n.opType().equals("Gemm");
+            if (layer && new InputColumns(graph, n).columnLength() <= InputGram.MAX_K) gptqNodes.add(n.name());
         }
     }
 

@@ -63,9 +63,9 @@ class CalibratorFixedBatchTest {
             merged.merge(s);
         }
         if (!histogram) return merged.toBytes();
-        CalibrationState h = c.newHistogramState(merged);
+        CalibrationState h = c.newSecondPassState(merged);
         for (List<float[]> p : pieces) {
-            CalibrationState s = c.newHistogramState(merged);
+            CalibrationState s = c.newSecondPassState(merged);
             observePiece(c, s, p, batch, pad);
             h.merge(s);
         }

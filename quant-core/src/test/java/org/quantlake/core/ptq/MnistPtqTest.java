@@ -23,14 +23,15 @@ class MnistPtqTest {
         return n;
     }
 
-    @Test
-    void int8MnistKeepsAccuracyAndAgreesWithOrt() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(WeightRounding.class)
+    void int8MnistKeepsAccuracyAndAgreesWithOrt(WeightRounding rounding) throws Exception {
         Graph g = OnnxModelReader.read(Assets.mnistModel());
         Mnist mnist = Mnist.testSet();
         // calibrate on every 10th test image (the shared assets hold no training split)
         List<float[]> calib = new ArrayList<>();
         for (int i = 0; i < 10_000; i += 10) calib.add(mnist.images[i]);
-        PostTrainingQuantizer ptq = new PostTrainingQuantizer(g, QConfig.defaults());
+        PostTrainingQuantizer ptq = new PostTrainingQuantizer(g, QConfig.defaults().withWeightRounding(rounding));
         QuantizedModel qm = ptq.quantize(calib, "MNIST test images, every 10th");
         byte[] file = qm.toBytes();
         long floatSize = Files.size(Assets.mnistModel());
@@ -71,8 +72,8 @@ class MnistPtqTest {
         }
         double accF = 100.0 * correctF / n;
         double accI = 100.0 * correctI / n;
-        System.out.printf("MNIST fp32 %.2f%%, int8 %.2f%% (drop %.2f pt); int8 vs ORT on our QDQ file: %d/%d elements within 1 LSB (%.4f%%), %d bit-exact%n",
-                accF, accI, accF - accI, within1, elements, 100.0 * within1 / elements, exact);
+        System.out.printf("MNIST (weights %s) fp32 %.2f%%, int8 %.2f%% (drop %.2f pt); int8 vs ORT on our QDQ file: %d/%d elements within 1 LSB (%.4f%%), %d bit-exact%n",
+                rounding.label(), accF, accI, accF - accI, within1, elements, 100.0 * within1 / elements, exact);
         assertTrue(accF - accI <= 0.1, "top-1 drop " + (accF - accI) + " pt");
         assertTrue(within1 >= 0.999 * elements, "only " + within1 + "/" + elements + " within 1 LSB of ORT");
         // MNIST has only 5.8K weights, so graph structure and metadata dominate its file (the whole-file 0.27x bound

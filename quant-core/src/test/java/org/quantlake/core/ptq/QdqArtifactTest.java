@@ -63,8 +63,16 @@ class QdqArtifactTest {
     @Test
     void calibratorsMergeExactly() {
         Graph g = ModelZoo.mobilenetV2(SIZE, 4);
+        List<QConfig> configs = new ArrayList<>();
         for (CalibrationMethod m : new CalibrationMethod[] {CalibrationMethod.MINMAX, CalibrationMethod.MEAN_MINMAX, CalibrationMethod.HISTOGRAM_KL}) {
-            PostTrainingQuantizer p = new PostTrainingQuantizer(g, QConfig.defaults().withMethod(m));
+            configs.add(QConfig.defaults().withMethod(m));
+        }
+        // GPTQ's second pass (input Gram matrices of the pointwise convs and the Gemm), alone and with histograms
+        configs.add(QConfig.defaults().withWeightRounding(WeightRounding.GPTQ));
+        configs.add(QConfig.defaults().withMethod(CalibrationMethod.HISTOGRAM_KL).withWeightRounding(WeightRounding.GPTQ));
+        for (QConfig cfg : configs) {
+            String m = cfg.describe();
+            PostTrainingQuantizer p = new PostTrainingQuantizer(g, cfg);
             Calibrator c = p.calibrator();
             List<float[]> data = batches(4, 3, 20);
             CalibrationState whole = c.newRangeState();
@@ -81,15 +89,26 @@ class QdqArtifactTest {
             }
             CalibrationState merged = CalibrationState.fromBytes(right.toBytes()).merge(CalibrationState.fromBytes(left.toBytes()));
             assertArrayEquals(whole.toBytes(), merged.toBytes(), m + ": merged calibration differs from the whole");
-            if (p.plan().needsHistogramPass()) {
-                CalibrationState h1 = c.newHistogramState(whole);
+            if (p.plan().needsSecondPass()) {
+                CalibrationState h1 = c.newSecondPassState(whole);
                 for (float[] x : data) c.observe(h1, x, 3);
-                CalibrationState h2a = c.newHistogramState(merged);
-                CalibrationState h2b = c.newHistogramState(merged);
+                CalibrationState h2a = c.newSecondPassState(merged);
+                CalibrationState h2b = c.newSecondPassState(merged);
                 c.observe(h2a, data.get(3), 3);
                 for (int i = 0; i < 3; i++) c.observe(h2b, data.get(i), 3);
-                assertArrayEquals(h1.toBytes(), h2a.merge(h2b).toBytes(), m + ": histogram pass differs");
+                assertArrayEquals(h1.toBytes(), h2a.merge(h2b).toBytes(), m + ": second pass differs");
                 assertArrayEquals(p.convert(whole, h1, "x").toBytes(), p.convert(merged, h2a, "x").toBytes());
+                if (cfg.weightRounding() == WeightRounding.GPTQ) {
+                    assertFalse(h1.grams().isEmpty(), m + ": no Gram matrices gathered");
+                    assertEquals(p.plan().gptqNodes(), h1.grams().keySet());
+                    assertTrue(p.plan().gptqNodes().stream().anyMatch(n -> g.node(n).opType().equals("Gemm")), "the Gemm is rounded by GPTQ");
+                    // GPTQ moved some weights off their nearest grid point
+                    PostTrainingQuantizer nearest = new PostTrainingQuantizer(g, cfg.withWeightRounding(WeightRounding.NEAREST));
+                    CalibrationState hn = nearest.plan().needsSecondPass() ? nearest.calibrator().newSecondPassState(whole) : null;
+                    if (hn != null) for (float[] x : data) nearest.calibrator().observe(hn, x, 3);
+                    assertFalse(java.util.Arrays.equals(nearest.convert(whole, hn, "x").toBytes(), p.convert(whole, h1, "x").toBytes()),
+                            m + ": GPTQ gave the nearest-rounded weights");
+                }
             } else {
                 assertArrayEquals(p.convert(whole, null, "x").toBytes(), p.convert(merged, null, "x").toBytes());
             }

@@ -42,7 +42,7 @@ public final class CalibrationJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
         // The driver's own plan gives the empty states (the merge identity) and checks the config before any work.
         Calibrator driver = new PostTrainingQuantizer(model.graph(), spec.qconfig()).calibrator();
-        boolean twoPass = driver.plan().needsHistogramPass();
+        boolean twoPass = driver.plan().needsSecondPass();
         Broadcast<byte[]> bytes = jsc.broadcast(model.bytes());
         try {
             String name1 = twoPass ? "calibrate pass 1 (ranges)" : "calibrate (" + spec.method().label() + ")";
@@ -74,11 +74,14 @@ public final class CalibrationJob {
             if (twoPass) {
                 Broadcast<byte[]> ranges = jsc.broadcast(t1.state());
                 try {
-                    String name2 = "calibrate pass 2 (histograms, " + spec.method().label() + ")";
+                    String name2 = "calibrate pass 2 (" + (spec.method().usesHistogram() ? "histograms, " + spec.method().label() : "")
+                            + (spec.method().usesHistogram() && !driver.plan().gptqNodes().isEmpty() ? "; " : "")
+                            + (driver.plan().gptqNodes().isEmpty() ? "" : "GPTQ Gram matrices of " + driver.plan().gptqNodes().size()
+                            + " layers") + ")";
                     StageProgress p2 = StageProgress.begin(ctx.spark(), ctx.log(), name2);
                     JavaRDD<CalibrationRecord> pass2 = input.frame().javaRDD().mapPartitions(new CalibrationTask(name2,
                             bytes, model.sha256(), spec, ranges, input.decoder(), shape.sampleSize(), p2, ctx.hook()));
-                    byte[] zero = driver.newHistogramState(CalibrationState.fromBytes(t1.state())).toBytes();
+                    byte[] zero = driver.newSecondPassState(CalibrationState.fromBytes(t1.state())).toBytes();
                     CalibrationTally t2 = merge(pass2, zero, spec.treeDepth());
                     if (t2.observed() != t1.observed()) {
                         throw new IllegalStateException("pass 2 observed " + t2.observed() + " rows but pass 1 "

@@ -54,7 +54,7 @@ final class CalibrationTask implements FlatMapFunction<Iterator<Row>, Calibratio
         hook.onTaskStart(stage);
         Calibrator calibrator = ExecutorModels.calibrator(model, modelSha, spec);
         CalibrationState state = ranges == null ? calibrator.newRangeState()
-                : calibrator.newHistogramState(CalibrationState.fromBytes(ranges.value()));
+                : calibrator.newSecondPassState(CalibrationState.fromBytes(ranges.value()));
         return new Records(rows, calibrator, state);
     }
 

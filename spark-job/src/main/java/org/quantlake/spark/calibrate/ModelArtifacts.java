@@ -31,7 +31,7 @@ public final class ModelArtifacts {
                                          String datasetDescription) {
         QConfig q = spec.qconfig();
         PostTrainingQuantizer ptq = new PostTrainingQuantizer(floatModel.graph(), q);
-        if (ptq.plan().needsHistogramPass() && histograms == null) {
+        if (ptq.plan().needsSecondPass() && histograms == null) {
             throw new IllegalArgumentException("calibration.method = " + spec.method().label()
                     + " needs histogram (pass 2) statistics, which the calibration did not produce");
         }

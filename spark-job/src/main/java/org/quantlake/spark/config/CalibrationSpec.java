@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import org.quantlake.core.ptq.CalibrationMethod;
 import org.quantlake.core.ptq.QConfig;
+import org.quantlake.core.ptq.WeightRounding;
 import org.quantlake.core.quant.QuantDType;
 
 /**
@@ -15,8 +16,8 @@ import org.quantlake.core.quant.QuantDType;
  * @param datasetDescription null: derived from the input path and sampling
  */
 public record CalibrationSpec(CalibrationMethod method, double percentile, int bins, QuantDType activationDtype,
-                              boolean activationSymmetric, boolean perChannelWeights, boolean reduceRange,
-                              List<String> exclude, double fraction, long seed, int batchSize, int treeDepth,
+                              boolean activationSymmetric, boolean perChannelWeights, WeightRounding weightRounding,
+                              boolean reduceRange, List<String> exclude, double fraction, long seed, int batchSize, int treeDepth,
                               String datasetDescription) implements Serializable {
 
     public CalibrationSpec {
@@ -32,6 +33,7 @@ public record CalibrationSpec(CalibrationMethod method, double percentile, int b
                 .withActivationDtype(activationDtype)
                 .withActivationSymmetric(activationSymmetric)
                 .withWeightPerChannel(perChannelWeights)
+                .withWeightRounding(weightRounding)
                 .withReduceRange(reduceRange);
         return exclude.isEmpty() ? q : q.exclude(exclude.toArray(new String[0]));
     }

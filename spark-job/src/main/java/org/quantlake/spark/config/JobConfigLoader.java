@@ -20,6 +20,7 @@ import java.util.regex.PatternSyntaxException;
 import org.quantlake.core.image.PreprocessSpec;
 import org.quantlake.core.observe.HistogramGrid;
 import org.quantlake.core.ptq.CalibrationMethod;
+import org.quantlake.core.ptq.WeightRounding;
 import org.quantlake.core.quant.QuantDType;
 
 /**
@@ -194,6 +195,7 @@ public final class JobConfigLoader {
                 r.parsed("calibration.activation-dtype", JobConfigLoader::activationDtype),
                 r.bool("calibration.activation-symmetric"),
                 r.bool("calibration.per-channel-weights"),
+                r.parsed("calibration.weight-rounding", WeightRounding::parse),
                 r.bool("calibration.reduce-range"),
                 r.strings("calibration.exclude"),
                 r.doubleIn("calibration.fraction", 0, 1),

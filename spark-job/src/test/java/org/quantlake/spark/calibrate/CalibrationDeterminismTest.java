@@ -29,7 +29,8 @@ import org.quantlake.spark.testing.TinyModel;
 /**
  * The promise of distributed calibration: the merged statistics and the converted model are byte-identical for 1, 7
  * and 64 partitions and for any row order, and equal to what quant-core computes in one loop over the same rows at
- * the same batch size. Covers a one-pass method and a two-pass histogram method, and hash sampling.
+ * the same batch size. Covers a one-pass method, a two-pass histogram method, GPTQ weight rounding (whose pass 2
+ * gathers input Gram matrices, alone or beside histograms), and hash sampling.
  */
 class CalibrationDeterminismTest {
     private static final int ROWS = 300;
@@ -48,9 +49,12 @@ class CalibrationDeterminismTest {
         shuffled = TestRows.write(SparkTestSession.get(), TestRows.rows(TestRows.shuffled(ROWS, 99)), dir.resolve("shuffled"));
     }
 
+    /** {@code method} is a calibration method, optionally followed by "/" and a weight rounding ("kl/gptq"). */
     private static List<String> options(String method, String input, int partitions, String out) {
+        String[] m = method.split("/");
         return List.of("model=" + model, "input.path=" + input, "output=" + out, "input.partitions=" + partitions,
-                "calibration.method=" + method, "calibration.batch-size=" + BATCH,
+                "calibration.method=" + m[0], "calibration.weight-rounding=" + (m.length > 1 ? m[1] : "nearest"),
+                "calibration.batch-size=" + BATCH,
                 // the default description names the input path, which differs between the two datasets
                 "calibration.dataset-description=\"determinism test rows\"");
     }
@@ -68,9 +72,10 @@ class CalibrationDeterminismTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mean-minmax", "kl"})
+    @ValueSource(strings = {"mean-minmax", "kl", "minmax/gptq", "kl/gptq"})
     void statisticsAndModelAreIdenticalForAnyPartitioningAndOrder(String method) throws IOException {
-        Run one = calibrate(options(method, ordered, 1, dir.resolve(method + "-1").toString()));
+        String tag = method.replace('/', '-');
+        Run one = calibrate(options(method, ordered, 1, dir.resolve(tag + "-1").toString()));
         // quant-core alone, one loop, same batch size
         JobConfig cfg = JobRunner.config(options(method, ordered, 1, "unused"));
         PostTrainingQuantizer q = Reference.quantizer(Files.readAllBytes(model), cfg.calibration().qconfig());
@@ -78,17 +83,21 @@ class CalibrationDeterminismTest {
         for (long id = 0; id < ROWS; id++) rows.add(TestRows.features(id));
         byte[][] reference = Reference.calibrate(q, rows, BATCH);
         assertArrayEquals(reference[0], one.ranges, "pass 1 vs quant-core in one loop");
-        if (method.equals("kl")) assertArrayEquals(reference[1], one.histograms, "pass 2 vs quant-core in one loop");
-        else assertNull(one.histograms, "one-pass methods write no pass-2 state");
+        if (q.plan().needsSecondPass()) {
+            assertArrayEquals(reference[1], one.histograms, "pass 2 vs quant-core in one loop");
+            assertEquals(method.endsWith("/gptq"), !CalibrationState.fromBytes(one.histograms).grams().isEmpty(), "Gram matrices in pass 2");
+        } else {
+            assertNull(one.histograms, "one-pass methods write no pass-2 state");
+        }
         assertEquals(ROWS, CalibrationState.fromBytes(one.ranges).samples());
 
         for (int partitions : new int[] {7, 64}) {
-            Run r = calibrate(options(method, ordered, partitions, dir.resolve(method + "-" + partitions).toString()));
+            Run r = calibrate(options(method, ordered, partitions, dir.resolve(tag + "-" + partitions).toString()));
             assertArrayEquals(one.ranges, r.ranges, partitions + " partitions: pass 1");
             assertArrayEquals(one.histograms, r.histograms, partitions + " partitions: pass 2");
             assertArrayEquals(one.model, r.model, partitions + " partitions: model");
         }
-        Run s = calibrate(options(method, shuffled, 7, dir.resolve(method + "-shuffled").toString()));
+        Run s = calibrate(options(method, shuffled, 7, dir.resolve(tag + "-shuffled").toString()));
         assertArrayEquals(one.ranges, s.ranges, "shuffled rows: pass 1");
         assertArrayEquals(one.histograms, s.histograms, "shuffled rows: pass 2");
         assertArrayEquals(one.model, s.model, "shuffled rows: model");

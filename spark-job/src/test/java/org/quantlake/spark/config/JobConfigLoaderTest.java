@@ -135,8 +135,10 @@ class JobConfigLoaderTest {
     void qconfigCarriesEveryCalibrationOption() {
         JobConfig c = JobConfigLoader.load(null, List.of("calibration.method=percentile", "calibration.percentile=99.5",
                 "calibration.bins=512", "calibration.activation-dtype=int8", "calibration.activation-symmetric=true",
-                "calibration.per-channel-weights=false", "calibration.reduce-range=true", "calibration.exclude=[Gemm]"));
+                "calibration.per-channel-weights=false", "calibration.reduce-range=true", "calibration.exclude=[Gemm]",
+                "calibration.weight-rounding=gptq"));
         var q = c.calibration().qconfig();
+        assertEquals(org.quantlake.core.ptq.WeightRounding.GPTQ, q.weightRounding());
         assertEquals(CalibrationMethod.HISTOGRAM_PERCENTILE, q.method());
         assertEquals(99.5, q.percentile());
         assertEquals(512, q.bins());

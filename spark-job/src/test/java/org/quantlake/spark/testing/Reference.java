@@ -22,8 +22,8 @@ public final class Reference {
         Calibrator c = q.calibrator();
         CalibrationState ranges = c.newRangeState();
         observe(c, ranges, rows, batch);
-        if (!q.plan().needsHistogramPass()) return new byte[][] {ranges.toBytes(), null};
-        CalibrationState h = c.newHistogramState(ranges);
+        if (!q.plan().needsSecondPass()) return new byte[][] {ranges.toBytes(), null};
+        CalibrationState h = c.newSecondPassState(ranges);
         observe(c, h, rows, batch);
         return new byte[][] {ranges.toBytes(), h.toBytes()};
     }

@@ -6,6 +6,12 @@
  * Columns are global across the images of a call (column n = image n / HW, pixel n % HW), so small late layers
  * (7 x 7 = 49 pixels) still fill whole tiles at batch 32; a tile whose columns cross an image boundary or the end
  * goes through a small buffer.
+ *
+ * Small planes at small batches (ResNet-18's 14 x 14 and 7 x 7 layers at batch 1: 196 and 49 columns, which fill
+ * 64-column tiles to 77%) take the pixel-row path instead: the transposed product, pixels as tile rows (6 at a time)
+ * and output channels as the 64 vector columns, on the Gemm orientation's tiles (activations broadcast, weights as
+ * vectors). The column matrix is packed once per call from the same implicit im2col rows, and the results, pixel
+ * major, are transposed into the NCHW output at the end. Same products, same requantization: the same bytes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +23,50 @@
 #define CHUNK_BYTES (512 * 1024)
 /* Columns per chunk at most, so thin layers (k = 16) still get several chunks' worth of reuse of the weights. */
 #define CHUNK_COLS_MAX 8192
+/* Pixel-row path: the whole call's packed activations (columns x k bytes) stay in L2 next to one weights panel. */
+#define ROWS_BYTES_MAX (1024 * 1024)
+/* ... and only for deep layers: its packing and final transpose cost columns x (k + m) bytes against the tiles'
+ * columns x k x m, and measured side by side (profiles alternated three times) the path won on ResNet-18's 14 x 14
+ * and 7 x 7 layers (k = 2304, 4608: their 3 x 3 convs 10-15% faster) but lost on MobileNetV2's and SqueezeNet's small
+ * planes (k <= 960: their 1 x 1 convs up to 50% slower). */
+#define ROWS_MIN_DEPTH 1024
+
+static void free_pixel_rows(ql_conv *cv) {
+    free(cv->bvec);
+    free(cv->off_lanes);
+    free(cv->mult_lanes);
+    cv->bvec = NULL;
+    cv->off_lanes = NULL;
+    cv->mult_lanes = NULL;
+}
+
+/* The pixel-row path's weights, packed once; left NULL (the column path runs) where it does not apply. */
+static void pack_pixel_rows(ql_conv *cv, const int8_t *w) {
+    const ql_ops *ops = cv->ops;
+    int m = cv->s.m, k = cv->k;
+    if (cv->s.group != 1 || ops->kgroup != 4 || !cv->finite) {
+        return;
+    }
+    size_t lanes = (size_t) ((m + ops->nr - 1) / ops->nr) * (size_t) ops->nr;
+    int8_t *wt = malloc((size_t) k * (size_t) m);
+    cv->bvec = aligned_alloc(QL_ALIGN, ql_round_up(ql_vec_bytes(ops, m, k) + 1, QL_ALIGN));
+    cv->off_lanes = malloc(sizeof(int32_t) * lanes);
+    cv->mult_lanes = malloc(sizeof(float) * lanes);
+    if (wt == NULL || cv->bvec == NULL || cv->off_lanes == NULL || cv->mult_lanes == NULL) {
+        free(wt);
+        free_pixel_rows(cv);
+        return;
+    }
+    for (int ch = 0; ch < m; ch++) {
+        for (int r = 0; r < k; r++) {
+            wt[(size_t) r * m + ch] = w[(size_t) ch * k + r];
+        }
+    }
+    ql_pack_vec_s8(ops, k, m, wt, (size_t) m, cv->bvec);
+    ql_permute_cols_i32(ops, m, cv->offset, cv->off_lanes);
+    ql_permute_cols_f32(ops, m, cv->mult, cv->mult_lanes);
+    free(wt);
+}
 
 ql_conv *ql_conv_new(const ql_ops *ops, const ql_conv_spec *s, const int8_t *w, const int32_t *offset,
                      const float *mult) {
@@ -69,6 +119,7 @@ ql_conv *ql_conv_new(const ql_ops *ops, const ql_conv_spec *s, const int8_t *w, 
         cols = CHUNK_COLS_MAX;
     }
     cv->chunk_cols = (int) cols;
+    pack_pixel_rows(cv, w);
     return cv;
 }
 
@@ -80,6 +131,7 @@ void ql_conv_free(ql_conv *cv) {
     free(cv->dw);
     free(cv->offset);
     free(cv->mult);
+    free_pixel_rows(cv);
     free(cv);
 }
 
@@ -134,9 +186,40 @@ static int chunk_cols(const ql_conv *cv, long columns) {
     return (int) (padded < cv->chunk_cols ? padded : cv->chunk_cols);
 }
 
+/*
+ * Whether a call of `columns` columns takes the pixel-row path: a deep layer whose tiles there do less than 90% of
+ * the column path's work (both count whole tiles: rows rounded up to mr, columns to nr), packed activations that fit.
+ */
+static int pixel_rows(const ql_conv *cv, long columns) {
+    if (cv->bvec == NULL || cv->k < ROWS_MIN_DEPTH) {
+        return 0;
+    }
+    long mr = cv->ops->mr, nr = cv->ops->nr, m = cv->s.m;
+    long blocks = (columns + mr - 1) / mr;
+    if (blocks * mr * (long) cv->kg * 4 > ROWS_BYTES_MAX) {
+        return 0;
+    }
+    double col_work = (double) ((m + mr - 1) / mr * mr) * (double) ((columns + nr - 1) / nr * nr);
+    double row_work = (double) ((m + nr - 1) / nr * nr) * (double) (blocks * mr);
+    return row_work < 0.9 * col_work;
+}
+
+static size_t pixel_rows_scratch(const ql_conv *cv, int images) {
+    const ql_ops *ops = cv->ops;
+    long columns = (long) images * cv->s.oh * cv->s.ow;
+    size_t ncp = (size_t) ((columns + ops->nr - 1) / ops->nr * ops->nr);
+    size_t blocks = (size_t) ((columns + ops->mr - 1) / ops->mr);
+    size_t apack = blocks * (size_t) cv->kg * (size_t) ops->mr * 4;
+    return 6 * QL_ALIGN + apack + 5 * ncp + (size_t) columns * (size_t) cv->s.m + (size_t) ops->mr * (size_t) ops->nr * 4
+           + blocks * (size_t) ops->mr * 4 + phase_bytes(cv, images);
+}
+
 size_t ql_conv_scratch(const ql_conv *cv, int images) {
     if (cv->depthwise) {
         return ql_dw_scratch(cv, images);
+    }
+    if (pixel_rows(cv, (long) images * cv->s.oh * cv->s.ow)) {
+        return pixel_rows_scratch(cv, images);
     }
     const ql_ops *ops = cv->ops;
     size_t nc = (size_t) chunk_cols(cv, (long) images * cv->s.oh * cv->s.ow);
@@ -165,7 +248,8 @@ typedef struct {
  * previous or next row's end: those read the zero point. So a chunk's run within one image is one copy and a
  * fix-up of |cs| bytes per output row, where the general path makes three calls (fill, copy, fill) per output row.
  */
-static const uint8_t *shifted_row(const im2col_ctx *ctx, int ci, int rs, int cs, uint8_t *tmp) {
+static const uint8_t *shifted_row(const im2col_ctx *ctx, const uint8_t *base, size_t image_stride, int rs, int cs,
+                                  uint8_t *tmp) {
     const ql_conv_spec *s = &ctx->cv->s;
     long w = s->ow, hw = (long) s->oh * w;
     uint8_t zp = (uint8_t) s->xzp;
@@ -177,7 +261,7 @@ static const uint8_t *shifted_row(const im2col_ctx *ctx, int ci, int rs, int cs,
     while (n < end) {
         long img = n / hw, p = n % hw;
         long len = hw - p < end - n ? hw - p : end - n;
-        const uint8_t *plane = ctx->x + (size_t) img * ctx->image_stride + (size_t) ci * (size_t) hw;
+        const uint8_t *plane = base + (size_t) img * image_stride;
         /* [t0, t1): the run's outputs whose input row exists, within [p, p + len) (empty runs sit at an end) */
         long t0 = row_lo * w > p ? row_lo * w : p, t1 = row_hi * w < p + len ? row_hi * w : p + len;
         if (t0 > p + len) t0 = p + len;
@@ -278,14 +362,20 @@ static const uint8_t *im2col_row(void *vctx, int r, uint8_t *tmp) {
         return ctx->x + (size_t) (n / hw) * ctx->image_stride + (size_t) ci * (size_t) ihw + (size_t) (n % hw);
     }
     if (s->sh == 1 && s->sw == 1 && s->oh == s->ih && s->ow == s->iw) {  /* includes pointwise chunks across planes */
-        return shifted_row(ctx, ci, i * s->dh - s->pt, j * s->dw - s->pl, tmp);
+        return shifted_row(ctx, ctx->x + (size_t) ci * (size_t) ihw, ctx->image_stride, i * s->dh - s->pt,
+                           j * s->dw - s->pl, tmp);
     }
     int a = i * s->dh - s->pt, b = j * s->dw - s->pl;
     if (ctx->q != NULL) {
         /* stride 2 x 2: input (2 oh + a, 2 ow + b) is phase (a & 1, b & 1) at (oh + floor(a/2), ow + floor(b/2)) */
         int prows = (s->ih + 1) / 2, pcols = (s->iw + 1) / 2;
-        im2col_view v = {ctx->q + ((size_t) ci * 4 + (size_t) ((a & 1) * 2 + (b & 1))) * (size_t) prows * (size_t) pcols,
-                         ctx->q_image, prows, pcols, 1, floor_half(a), 1, floor_half(b)};
+        const uint8_t *phase = ctx->q + ((size_t) ci * 4 + (size_t) ((a & 1) * 2 + (b & 1))) * (size_t) prows * (size_t) pcols;
+        if (prows == s->oh && pcols == s->ow) {
+            /* phases of the output's size (ResNet's 3 x 3 s2 p1 and 7 x 7 s2 p3 on even planes): a shifted copy, as
+             * stride 1 "same" convs, instead of a copy and two fills per output row (half these layers' time) */
+            return shifted_row(ctx, phase, ctx->q_image, floor_half(a), floor_half(b), tmp);
+        }
+        im2col_view v = {phase, ctx->q_image, prows, pcols, 1, floor_half(a), 1, floor_half(b)};
         return gather_row(ctx, &v, tmp);
     }
     im2col_view v = {ctx->x + (size_t) ci * (size_t) ihw, ctx->image_stride, s->ih, s->iw, s->sh, a, s->sw, b};
@@ -339,9 +429,97 @@ static void tile(const ql_conv *cv, const uint8_t *a, const uint8_t *b, int rows
     }
 }
 
+/* The pixel-row path (see the top of this file): one group, kgroup 4, finite multipliers. */
+static void run_pixel_rows(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, uint8_t *scratch) {
+    const ql_ops *ops = cv->ops;
+    const ql_conv_spec *s = &cv->s;
+    long columns = (long) images * s->oh * s->ow, hw = (long) s->oh * s->ow;
+    int mr = ops->mr, nr = ops->nr, m = s->m;
+    int ncp = (int) ((columns + nr - 1) / nr * nr);
+    long blocks = (columns + mr - 1) / mr;
+    size_t apanel = (size_t) cv->kg * (size_t) mr * 4;
+    uint8_t *apack = ql_align(scratch);
+    uint8_t *rows = ql_align(apack + (size_t) blocks * apanel);
+    uint8_t *zero = rows + 4 * (size_t) ncp;
+    uint8_t *out = ql_align(zero + ncp);  /* [columns][m]: the results, pixel major */
+    uint8_t *buf = ql_align(out + (size_t) columns * (size_t) m);
+    uint32_t *words = (uint32_t *) ql_align(buf + (size_t) mr * (size_t) nr * 4);  /* [blocks * mr] */
+    uint8_t *q = phased(cv) ? ql_align((uint8_t *) (words + blocks * mr)) : NULL;
+    if (q != NULL) {
+        split_phases(cv, x, images, q);
+    }
+    memset(zero, 0, (size_t) ncp);  /* k rows past the depth: their weights are zero too */
+    memset(words + columns, 0, sizeof(uint32_t) * (size_t) (blocks * mr - columns));  /* the last block's missing pixels */
+    im2col_ctx ctx = {cv, x, (size_t) s->c * s->ih * s->iw, 0, (int) columns, ncp, q, phase_bytes(cv, 1)};
+    /* Broadcast panels [block][kg][mr][4]: lane (block, q, r) holds k values 4q..4q+3 of pixel block * mr + r.
+     * Each k group's four rows are interleaved into one 32-bit word per pixel (a loop gcc vectorises), then copied
+     * mr words at a time into the blocks. */
+    for (int g4 = 0; g4 < cv->kg; g4++) {
+        const uint8_t *r0, *r1, *r2, *r3;
+        r0 = 4 * g4 < cv->k ? im2col_row(&ctx, 4 * g4, rows) : zero;
+        r1 = 4 * g4 + 1 < cv->k ? im2col_row(&ctx, 4 * g4 + 1, rows + (size_t) ncp) : zero;
+        r2 = 4 * g4 + 2 < cv->k ? im2col_row(&ctx, 4 * g4 + 2, rows + 2 * (size_t) ncp) : zero;
+        r3 = 4 * g4 + 3 < cv->k ? im2col_row(&ctx, 4 * g4 + 3, rows + 3 * (size_t) ncp) : zero;
+        for (long p = 0; p < columns; p++) {
+            words[p] = (uint32_t) r0[p] | (uint32_t) r1[p] << 8 | (uint32_t) r2[p] << 16 | (uint32_t) r3[p] << 24;
+        }
+        uint8_t *dst = apack + (size_t) g4 * (size_t) mr * 4;
+        if (mr == 6) {  /* both VNNI levels: a fixed-size copy gcc inlines, not a libc call per block */
+            for (long blk = 0; blk < blocks; blk++) {
+                memcpy(dst + (size_t) blk * apanel, words + blk * 6, 24);
+            }
+        } else {
+            for (long blk = 0; blk < blocks; blk++) {
+                memcpy(dst + (size_t) blk * apanel, words + blk * mr, (size_t) mr * 4);
+            }
+        }
+    }
+    ql_rq rq = {s->yzp, s->lo, s->hi};
+    size_t bpanel = (size_t) cv->kg * (size_t) nr * 4;
+    /* Weights panel outer: each is read once per call and stays in L1 while the pixel blocks stream past it. */
+    for (int col = 0; col < m; col += nr) {
+        const uint8_t *b = cv->bvec + (size_t) (col / nr) * bpanel;
+        int cols = m - col < nr ? m - col : nr;
+        for (long blk = 0; blk < blocks; blk++) {
+            long p0 = blk * mr;
+            int nrows = columns - p0 < mr ? (int) (columns - p0) : mr;
+            const uint8_t *a = apack + (size_t) blk * apanel;
+            if (cols == nr) {
+                ops->tile_u8s8_rq(cv->kg, a, b, nrows, cv->off_lanes + col, cv->mult_lanes + col, &rq,
+                                  out + (size_t) p0 * m + col, (size_t) m);
+            } else {
+                ops->tile_u8s8_rq(cv->kg, a, b, nrows, cv->off_lanes + col, cv->mult_lanes + col, &rq, buf, (size_t) nr);
+                for (int t = 0; t < nrows; t++) {
+                    memcpy(out + (size_t) (p0 + t) * m + col, buf + (size_t) t * nr, (size_t) cols);
+                }
+            }
+        }
+    }
+    /* [columns][m] -> [image][m][hw], 16 pixels of one image at a time: their rows stay in L1 while each channel
+     * gets 16 contiguous bytes. */
+    for (long p0 = 0; p0 < columns; p0 += 16) {
+        long img = p0 / hw, pix = p0 % hw;
+        int len = (int) (hw - pix < 16 ? hw - pix : 16);
+        if (columns - p0 < len) len = (int) (columns - p0);
+        const uint8_t *o = out + (size_t) p0 * m;
+        uint8_t *d = y + (size_t) img * (size_t) m * (size_t) hw + (size_t) pix;
+        for (int ch = 0; ch < m; ch++) {
+            uint8_t *dc = d + (size_t) ch * (size_t) hw;
+            for (int t = 0; t < len; t++) {
+                dc[t] = o[(size_t) t * m + ch];
+            }
+        }
+        p0 += len - 16;  /* an image end inside the 16: the next run starts at the next image */
+    }
+}
+
 void ql_conv_run(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, uint8_t *scratch) {
     if (cv->depthwise) {
         ql_dw_run(cv, x, images, y, scratch);
+        return;
+    }
+    if (pixel_rows(cv, (long) images * cv->s.oh * cv->s.ow)) {
+        run_pixel_rows(cv, x, images, y, scratch);
         return;
     }
     const ql_ops *ops = cv->ops;

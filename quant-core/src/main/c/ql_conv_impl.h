@@ -16,6 +16,11 @@ struct ql_conv {
     int8_t *dw;            /* [c][kh * kw] weights as given (depthwise path) */
     int32_t *offset;       /* [m] bias - xzp * sum(weights) */
     float *mult;           /* [m] */
+    /* The pixel-row path (small planes, ql_conv.c): weights as vector panels [k x m], and the offsets and
+     * multipliers in panel lane order. NULL where it does not apply (groups, kgroup 2, a non-finite multiplier). */
+    uint8_t *bvec;
+    int32_t *off_lanes;
+    float *mult_lanes;
 };
 
 size_t ql_dw_scratch(const ql_conv *cv, int images);

@@ -78,6 +78,13 @@ class Int8ConvDifferentialTest {
                 new Layer("same 2x2 pads top/left only", 3, 7, 8, 4, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 2),
                 new Layer("same 3x1 pads bottom only rows", 3, 6, 5, 4, 1, 3, 1, 1, 1, 1, 1, 0, 0, 2, 0, 2),
                 conv("1x1 s2 64->32 (strided pointwise)", 64, 14, 14, 32, 1, 2, 0, 2),
+                // small planes and deep layers (k >= 1024): the native pixel-row path (ql_conv.c run_pixel_rows; pixels as
+                // tile rows, channels as vector columns), chosen where 64-column tiles would be mostly empty
+                conv("pixel rows: same 3x3 128->128 7x7", 128, 7, 7, 128, 3, 1, 1, 1),
+                conv("pixel rows: 3x3 s2 128->250 14x14 (phases, a part panel of channels)", 128, 14, 14, 250, 3, 2, 1, 1),
+                conv("pixel rows: pointwise 1030->192 14x14 (k not a multiple of 4)", 1030, 14, 14, 192, 1, 1, 0, 1),
+                new Layer("pixel rows: 5x3 dilation 2 asymmetric pads x2 (rows cross images)", 70, 9, 8, 64, 1, 5, 3, 1, 1, 2, 1,
+                        4, 1, 3, 0, 2),
                 conv("5x5 no pad 6->9", 6, 12, 10, 9, 5, 1, 0, 1),
                 new Layer("asymmetric pads 5->6", 5, 10, 9, 6, 1, 3, 2, 1, 2, 1, 1, 0, 2, 1, 0, 2),
                 new Layer("dilation 2 4->5", 4, 13, 12, 5, 1, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1),

@@ -81,6 +81,11 @@ public final class Jobs {
                         + " took one pass; run calibrate instead");
             }
             histograms = readState(out.histogramState(), hadoop);
+            CalibrationState saved = CalibrationState.fromBytes(histograms);
+            if (saved.grams().keySet().containsAll(c.plan().gptqNodes())) {
+                // Gram matrices saved for GPTQ on more layers than these options round with it (e.g. nearest now)
+                histograms = saved.retainingGrams(c.plan().gptqNodes()).toBytes();
+            }
             compatible(c.newSecondPassState(CalibrationState.fromBytes(ranges)), histograms, out.histogramState(), cfg);
         }
         long samples = CalibrationState.fromBytes(ranges).samples();

@@ -76,6 +76,21 @@ public final class CalibrationState {
 
     public InputGram gram(String nodeName) { return grams.get(nodeName); }
 
+    /**
+     * A copy keeping only the Gram matrices of {@code layers} (all of which it must hold): statistics gathered for GPTQ
+     * on every layer then convert with GPTQ on fewer layers, or with nearest rounding (no layers), without new passes.
+     */
+    public CalibrationState retainingGrams(java.util.Set<String> layers) {
+        if (!grams.keySet().containsAll(layers)) {
+            java.util.Set<String> missing = new java.util.TreeSet<>(layers);
+            missing.removeAll(grams.keySet());
+            throw new IllegalArgumentException("the statistics hold no input Gram matrix for " + missing + " (GPTQ)");
+        }
+        CalibrationState c = copy();
+        c.grams.keySet().retainAll(layers);
+        return c;
+    }
+
     /** Folds {@code other} into this state and returns this; both must come from the same plan and pass. */
     public CalibrationState merge(CalibrationState other) {
         if (other.pass != pass) throw new IllegalArgumentException("cannot merge a " + other.pass + " state into a " + pass + " state");

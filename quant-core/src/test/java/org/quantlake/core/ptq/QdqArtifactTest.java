@@ -108,6 +108,11 @@ class QdqArtifactTest {
                     if (hn != null) for (float[] x : data) nearest.calibrator().observe(hn, x, 3);
                     assertFalse(java.util.Arrays.equals(nearest.convert(whole, hn, "x").toBytes(), p.convert(whole, h1, "x").toBytes()),
                             m + ": GPTQ gave the nearest-rounded weights");
+                    if (hn != null) {
+                        // set aside, the Gram matrices leave exactly the state a nearest-rounding calibration gathers
+                        assertArrayEquals(hn.toBytes(), h1.retainingGrams(java.util.Set.of()).toBytes(), m);
+                    }
+                    assertThrows(IllegalArgumentException.class, () -> h1.retainingGrams(java.util.Set.of("no such layer")));
                 }
             } else {
                 assertArrayEquals(p.convert(whole, null, "x").toBytes(), p.convert(merged, null, "x").toBytes());

@@ -107,6 +107,29 @@ class CommandLineJobsTest {
     }
 
     @Test
+    void gptqStatisticsConvertWithEitherRoundingButNotTheOtherWayRound() throws IOException {
+        OutputLayout g = new OutputLayout(dir.resolve("gptq").toString());
+        assertEquals(0, run(job("calibrate", g.root(), "--set", "calibration.weight-rounding=gptq")), err.toString());
+        var saved = org.quantlake.core.ptq.CalibrationState.fromBytes(Files.readAllBytes(Path.of(g.histogramState())));
+        assertEquals(2, saved.grams().size(), "Gram matrices of the Conv and the Gemm: " + saved.grams().keySet());
+        assertTrue(Files.readString(Path.of(g.provenanceJson())).contains("weight_rounding=gptq"));
+        byte[] gptqModel = Files.readAllBytes(Path.of(g.qdqModel()));
+
+        // the same statistics convert with nearest rounding (the Gram matrices are set aside), no data read
+        assertEquals(0, run("convert", "--config", conf.toString(), "--model", model.toString(), "--output", g.root(),
+                "--set", "calibration.weight-rounding=nearest"), err.toString());
+        assertFalse(Arrays.equals(gptqModel, Files.readAllBytes(Path.of(g.qdqModel()))), "other weights");
+        assertFalse(Files.readString(Path.of(g.provenanceJson())).contains("weight_rounding=gptq"));
+
+        // statistics without Gram matrices cannot give GPTQ: exit 2, naming the problem
+        OutputLayout n = new OutputLayout(dir.resolve("nearest").toString());
+        assertEquals(0, run(job("calibrate", n.root())), err.toString());
+        assertEquals(2, run("convert", "--config", conf.toString(), "--model", model.toString(), "--output", n.root(),
+                "--set", "calibration.weight-rounding=gptq"));
+        assertTrue(err.toString().contains("Gram"), err.toString());
+    }
+
+    @Test
     void schemaProblemsExitWith2AndNameTheColumn() {
         assertEquals(2, run(job("calibrate", dir.resolve("bad").toString(), "--set", "input.label-column=labels")));
         assertTrue(err.toString().startsWith("quantlake calibrate: input column 'labels' (input.label-column) does not exist"),

@@ -125,24 +125,10 @@ public final class CalibrationState {
             out.writeByte(pass.ordinal());
             out.writeLong(samples);
             out.writeInt(observers.size());
-            for (Map.Entry<String, Observer> e : observers.entrySet()) {
-                byte[] id = e.getKey().getBytes(StandardCharsets.UTF_8);
-                out.writeShort(id.length);
-                out.write(id);
-                byte[] o = e.getValue().toBytes();
-                out.writeInt(o.length);
-                out.write(o);
-            }
+            for (Map.Entry<String, Observer> e : observers.entrySet()) writeEntry(out, e.getKey(), e.getValue().toBytes());
             if (!grams.isEmpty()) {
                 out.writeInt(grams.size());
-                for (Map.Entry<String, InputGram> e : grams.entrySet()) {
-                    byte[] id = e.getKey().getBytes(StandardCharsets.UTF_8);
-                    out.writeShort(id.length);
-                    out.write(id);
-                    byte[] o = e.getValue().toBytes();
-                    out.writeInt(o.length);
-                    out.write(o);
-                }
+                for (Map.Entry<String, InputGram> e : grams.entrySet()) writeEntry(out, e.getKey(), e.getValue().toBytes());
             }
             out.flush();
             return bos.toByteArray();
@@ -169,26 +155,16 @@ public final class CalibrationState {
             if (count < 0 || count > bytes.length) throw new IllegalArgumentException("calibration state declares " + count + " groups");
             TreeMap<String, Observer> obs = new TreeMap<>();
             for (int i = 0; i < count; i++) {
-                byte[] id = new byte[in.readUnsignedShort()];
-                in.readFully(id);
-                int len = in.readInt();
-                if (len < 0 || len > in.available()) throw new IllegalArgumentException("calibration state truncated in group " + i);
-                byte[] o = new byte[len];
-                in.readFully(o);
-                obs.put(new String(id, StandardCharsets.UTF_8), Observer.fromBytes(o));
+                String id = readId(in);
+                obs.put(id, Observer.fromBytes(readPayload(in, "group " + i)));
             }
             TreeMap<String, InputGram> grams = new TreeMap<>();
             if (version == FORMAT_VERSION) {
                 int layers = in.readInt();
                 if (layers < 1 || layers > bytes.length) throw new IllegalArgumentException("calibration state declares " + layers + " Gram matrices");
                 for (int i = 0; i < layers; i++) {
-                    byte[] id = new byte[in.readUnsignedShort()];
-                    in.readFully(id);
-                    int len = in.readInt();
-                    if (len < 0 || len > in.available()) throw new IllegalArgumentException("calibration state truncated in Gram matrix " + i);
-                    byte[] o = new byte[len];
-                    in.readFully(o);
-                    grams.put(new String(id, StandardCharsets.UTF_8), InputGram.fromBytes(o));
+                    String id = readId(in);
+                    grams.put(id, InputGram.fromBytes(readPayload(in, "Gram matrix " + i)));
                 }
             }
             if (in.available() != 0) throw new IllegalArgumentException("calibration state has " + in.available() + " trailing bytes");
@@ -198,6 +174,29 @@ public final class CalibrationState {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read calibration state: " + e.getMessage(), e);
         }
+    }
+
+    /** One keyed entry: UTF-8 id (2-byte length + bytes), 4-byte length, payload. */
+    private static void writeEntry(DataOutputStream out, String id, byte[] payload) throws IOException {
+        byte[] b = id.getBytes(StandardCharsets.UTF_8);
+        out.writeShort(b.length);
+        out.write(b);
+        out.writeInt(payload.length);
+        out.write(payload);
+    }
+
+    private static String readId(DataInputStream in) throws IOException {
+        byte[] id = new byte[in.readUnsignedShort()];
+        in.readFully(id);
+        return new String(id, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readPayload(DataInputStream in, String what) throws IOException {
+        int len = in.readInt();
+        if (len < 0 || len > in.available()) throw new IllegalArgumentException("calibration state truncated in " + what);
+        byte[] o = new byte[len];
+        in.readFully(o);
+        return o;
     }
 
     /** SHA-256 of the serial form, hex. */

@@ -1,0 +1,62 @@
+/*
+ * One native int8 conv layer timed in C, best of 5 (each run at least ~30 GOP of work): the numbers behind the
+ * per-layer GOP/s figures in the closing notes, without the JVM. Arguments: in-channels out-channels size kernel
+ * stride images (square planes, padding kernel / 2). QL_COLUMNS_ONLY=1 disables the pixel-row path (ql_conv.c), for
+ * side-by-side comparisons. Built against the library sources by scripts/int8-conv-bench.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "ql_conv_impl.h"
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 7) {
+        fprintf(stderr, "usage: %s in-channels out-channels size kernel stride images\n", argv[0]);
+        return 2;
+    }
+    int c = atoi(argv[1]), m = atoi(argv[2]), h = atoi(argv[3]), k = atoi(argv[4]), s = atoi(argv[5]);
+    int images = atoi(argv[6]);
+    int p = k / 2, o = (h + 2 * p - k) / s + 1;
+    ql_conv_spec sp = {c, h, h, m, 1, k, k, s, s, 1, 1, p, p, o, o, 3, 5, 0, 255};
+    size_t wn = (size_t) m * c * k * k;
+    int8_t *w = malloc(wn);
+    int32_t *off = malloc(sizeof(int32_t) * (size_t) m);
+    float *mult = malloc(sizeof(float) * (size_t) m);
+    srand(1);
+    for (size_t i = 0; i < wn; i++) w[i] = (int8_t) (rand() % 255 - 127);
+    for (int i = 0; i < m; i++) {
+        off[i] = rand() % 1000;
+        mult[i] = 0.0001f;
+    }
+    ql_conv *cv = ql_conv_new(ql_ops_for(0), &sp, w, off, mult);
+    if (cv == NULL) {
+        fprintf(stderr, "ql_conv_new failed\n");
+        return 1;
+    }
+    if (getenv("QL_COLUMNS_ONLY") != NULL) {
+        cv->bvec = NULL;  /* the pixel-row path needs these panels: without them the column path runs */
+    }
+    size_t xn = (size_t) images * c * h * h;
+    uint8_t *x = malloc(xn), *y = malloc((size_t) images * m * o * o);
+    for (size_t i = 0; i < xn; i++) x[i] = (uint8_t) rand();
+    uint8_t *scratch = malloc(ql_conv_scratch(cv, images));
+    double ops = 2.0 * m * c * k * k * o * o * images;
+    int iters = (int) (3e10 / ops) + 1;
+    double best = 1e9;
+    for (int r = 0; r < 5; r++) {
+        double t0 = now();
+        for (int i = 0; i < iters; i++) ql_conv_run(cv, x, images, y, scratch);
+        double dt = (now() - t0) / iters;
+        if (dt < best) best = dt;
+    }
+    printf("conv %d->%d %dx%d k%d s%d batch %d (%s, %s): %.1f us, %.0f GOP/s\n", c, m, h, h, k, s, images,
+           ql_ops_for(0)->name, getenv("QL_COLUMNS_ONLY") ? "columns only" : "auto path", best * 1e6, ops / best / 1e9);
+    ql_conv_free(cv);
+    return 0;
+}

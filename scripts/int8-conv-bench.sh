@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Times native int8 conv layers in C (scripts/bench/int8_conv_bench.c, best of 5), the best dispatch level this CPU
+# runs. With no arguments: ResNet-18's layer shapes at batch 1, each with the pixel-row path allowed and disabled.
+#   scripts/int8-conv-bench.sh                       # the ResNet-18 set
+#   scripts/int8-conv-bench.sh 256 512 14 3 2 1      # in-channels out-channels size kernel stride images
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=quant-core/src/main/c
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+# shellcheck disable=SC2046
+gcc -std=gnu11 -O3 -ffp-contract=off -I"$src" $(ls "$src"/*.c | grep -v ql_jni) scripts/bench/int8_conv_bench.c -lm -o "$out"
+if [[ $# -gt 0 ]]; then
+  "$out" "$@"
+  exit 0
+fi
+for layer in "3 64 224 7 2 1" "64 64 56 3 1 1" "64 128 56 3 2 1" "128 128 28 3 1 1" "128 256 28 3 2 1" \
+             "256 256 14 3 1 1" "256 512 14 3 2 1" "512 512 7 3 1 1"; do
+  # shellcheck disable=SC2086
+  QL_COLUMNS_ONLY=1 "$out" $layer
+  # shellcheck disable=SC2086
+  "$out" $layer
+done

@@ -57,7 +57,8 @@ class JobConfigLoaderTest {
     void imageExampleUsesTheCaffePreset() {
         JobConfig c = JobConfigLoader.load(Path.of("..", "conf", "imagenet-images.conf"), List.of());
         assertEquals(PreprocessSpec.imagenetCaffeBgr(), c.input().images().preprocessSpec());
-        assertEquals(CalibrationMethod.HISTOGRAM_PERCENTILE, c.calibration().method());
+        assertEquals(CalibrationMethod.HISTOGRAM_MSE, c.calibration().method());
+        assertEquals(org.quantlake.core.ptq.WeightRounding.GPTQ, c.calibration().weightRounding());
     }
 
     @Test

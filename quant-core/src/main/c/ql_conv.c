@@ -136,13 +136,25 @@ void ql_conv_free(ql_conv *cv) {
 }
 
 /*
- * Stride 2 x 2 layers (other than pointwise ones) first split every input plane into its four stride phases,
- * Q[rp][cp][a][b] = x[2a + rp][2b + cp] (prows x pcols each, cells past the input read as the zero point), so that
- * each im2col row reads one phase with stride 1 (phase_row) instead of gathering every other byte.
+ * Stride 2 x 2 layers first split every input plane into its stride phases, Q[rp][cp][a][b] = x[2a + rp][2b + cp]
+ * (prows x pcols each, cells past the input read as the zero point), so that each im2col row reads one phase with
+ * stride 1 instead of gathering every other byte; only the phases some tap reads are written (a 1x1 kernel without
+ * padding reads one of the four).
  */
 static int phased(const ql_conv *cv) {
     const ql_conv_spec *s = &cv->s;
-    return s->sh == 2 && s->sw == 2 && s->kh * s->kw > 1;
+    return s->sh == 2 && s->sw == 2;
+}
+
+/* Whether some tap reads row (or column) phase p: tap i reads input offset i * d - pad, in phase (i * d - pad) & 1.
+ * A 1x1 stride-2 conv without padding reads only phase (0, 0): the other three are never written. */
+static int phase_read(int k, int d, int pad, int p) {
+    for (int i = 0; i < k; i++) {
+        if (((i * d - pad) & 1) == p) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static size_t phase_bytes(const ql_conv *cv, int images) {
@@ -158,22 +170,36 @@ static void split_phases(const ql_conv *cv, const uint8_t *x, int images, uint8_
     int prows = (s->ih + 1) / 2, pcols = (s->iw + 1) / 2, half = s->iw / 2;
     size_t pplane = (size_t) prows * (size_t) pcols;
     uint8_t zp = (uint8_t) s->xzp;
+    /* Only the phases some tap reads are written (im2col never looks at the others). */
+    int rows_read[2] = {phase_read(s->kh, s->dh, s->pt, 0), phase_read(s->kh, s->dh, s->pt, 1)};
+    int odd_cols = phase_read(s->kw, s->dw, s->pl, 1);
     for (long plane = 0; plane < (long) images * s->c; plane++) {
         const uint8_t *in = x + (size_t) plane * (size_t) s->ih * (size_t) s->iw;
         uint8_t *out = q + (size_t) plane * 4 * pplane;
         for (int r = 0; r < s->ih; r++) {
+            if (!rows_read[r & 1]) {
+                continue;
+            }
             const uint8_t *src = in + (size_t) r * (size_t) s->iw;
             uint8_t *e = out + (size_t) ((r & 1) * 2) * pplane + (size_t) (r >> 1) * (size_t) pcols, *o = e + pplane;
-            for (int c = 0; c < half; c++) {  /* gcc vectorises this even/odd split */
-                e[c] = src[2 * c];
-                o[c] = src[2 * c + 1];
+            if (odd_cols) {
+                for (int c = 0; c < half; c++) {  /* gcc vectorises this even/odd split */
+                    e[c] = src[2 * c];
+                    o[c] = src[2 * c + 1];
+                }
+            } else {
+                for (int c = 0; c < half; c++) {
+                    e[c] = src[2 * c];
+                }
             }
             if (s->iw & 1) {
                 e[pcols - 1] = src[s->iw - 1];
-                o[pcols - 1] = zp;
+                if (odd_cols) {
+                    o[pcols - 1] = zp;
+                }
             }
         }
-        if (s->ih & 1) {  /* the odd row phases are one row short */
+        if ((s->ih & 1) && rows_read[1]) {  /* the odd row phases are one row short */
             memset(out + 2 * pplane + (size_t) (prows - 1) * pcols, zp, (size_t) pcols);
             memset(out + 3 * pplane + (size_t) (prows - 1) * pcols, zp, (size_t) pcols);
         }

@@ -78,6 +78,9 @@ class Int8ConvDifferentialTest {
                 new Layer("same 2x2 pads top/left only", 3, 7, 8, 4, 1, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 2),
                 new Layer("same 3x1 pads bottom only rows", 3, 6, 5, 4, 1, 3, 1, 1, 1, 1, 1, 0, 0, 2, 0, 2),
                 conv("1x1 s2 64->32 (strided pointwise)", 64, 14, 14, 32, 1, 2, 0, 2),
+                // 1x1 stride 2: only the phases a tap reads are split (one without padding, the odd ones with it)
+                conv("1x1 s2 odd 15x15 x2", 9, 15, 15, 12, 1, 2, 0, 2),
+                new Layer("1x1 s2 pad top/left 1 (odd phases) 13x12", 5, 13, 12, 7, 1, 1, 1, 2, 2, 1, 1, 1, 1, 0, 0, 2),
                 // small planes and deep layers (k >= 1024): the native pixel-row path (ql_conv.c run_pixel_rows; pixels as
                 // tile rows, channels as vector columns), chosen where 64-column tiles would be mostly empty
                 conv("pixel rows: same 3x3 128->128 7x7", 128, 7, 7, 128, 3, 1, 1, 1),

@@ -481,46 +481,24 @@ static void run_pixel_rows(const ql_conv *cv, const uint8_t *x, int images, uint
      * Each k group's four rows are interleaved into one 32-bit word per pixel (a loop gcc vectorises), then copied
      * mr words at a time into the blocks. */
     for (int g4 = 0; g4 < cv->kg; g4++) {
-        const uint8_t *r0, *r1, *r2, *r3;
-        r0 = 4 * g4 < cv->k ? im2col_row(&ctx, 4 * g4, rows) : zero;
-        r1 = 4 * g4 + 1 < cv->k ? im2col_row(&ctx, 4 * g4 + 1, rows + (size_t) ncp) : zero;
-        r2 = 4 * g4 + 2 < cv->k ? im2col_row(&ctx, 4 * g4 + 2, rows + 2 * (size_t) ncp) : zero;
-        r3 = 4 * g4 + 3 < cv->k ? im2col_row(&ctx, 4 * g4 + 3, rows + 3 * (size_t) ncp) : zero;
-        for (long p = 0; p < columns; p++) {
-            words[p] = (uint32_t) r0[p] | (uint32_t) r1[p] << 8 | (uint32_t) r2[p] << 16 | (uint32_t) r3[p] << 24;
+        const uint8_t *r[4];
+        for (int t = 0; t < 4; t++) {
+            int kr = 4 * g4 + t;
+            r[t] = kr < cv->k ? im2col_row(&ctx, kr, rows + (size_t) t * ncp) : zero;
         }
-        uint8_t *dst = apack + (size_t) g4 * (size_t) mr * 4;
-        if (mr == 6) {  /* both VNNI levels: a fixed-size copy gcc inlines, not a libc call per block */
-            for (long blk = 0; blk < blocks; blk++) {
-                memcpy(dst + (size_t) blk * apanel, words + blk * 6, 24);
-            }
-        } else {
-            for (long blk = 0; blk < blocks; blk++) {
-                memcpy(dst + (size_t) blk * apanel, words + blk * mr, (size_t) mr * 4);
+        for (long p = 0; p < columns; p++) {
+            words[p] = (uint32_t) r[0][p] | (uint32_t) r[1][p] << 8 | (uint32_t) r[2][p] << 16 | (uint32_t) r[3][p] << 24;
+        }
+        uint32_t *dst = (uint32_t *) (apack + (size_t) g4 * (size_t) mr * 4);
+        for (long blk = 0; blk < blocks; blk++) {
+            for (int t = 0; t < mr; t++) {
+                dst[(size_t) blk * (apanel / 4) + (size_t) t] = words[blk * mr + t];
             }
         }
     }
     ql_rq rq = {s->yzp, s->lo, s->hi};
-    size_t bpanel = (size_t) cv->kg * (size_t) nr * 4;
-    /* Weights panel outer: each is read once per call and stays in L1 while the pixel blocks stream past it. */
-    for (int col = 0; col < m; col += nr) {
-        const uint8_t *b = cv->bvec + (size_t) (col / nr) * bpanel;
-        int cols = m - col < nr ? m - col : nr;
-        for (long blk = 0; blk < blocks; blk++) {
-            long p0 = blk * mr;
-            int nrows = columns - p0 < mr ? (int) (columns - p0) : mr;
-            const uint8_t *a = apack + (size_t) blk * apanel;
-            if (cols == nr) {
-                ops->tile_u8s8_rq(cv->kg, a, b, nrows, cv->off_lanes + col, cv->mult_lanes + col, &rq,
-                                  out + (size_t) p0 * m + col, (size_t) m);
-            } else {
-                ops->tile_u8s8_rq(cv->kg, a, b, nrows, cv->off_lanes + col, cv->mult_lanes + col, &rq, buf, (size_t) nr);
-                for (int t = 0; t < nrows; t++) {
-                    memcpy(out + (size_t) (p0 + t) * m + col, buf + (size_t) t * nr, (size_t) cols);
-                }
-            }
-        }
-    }
+    ql_u8s8_rq_rows(ops, cv->kg, (int) columns, m, apack, cv->bvec, cv->off_lanes, cv->mult_lanes, &rq, out, (size_t) m,
+                    buf);
     /* [columns][m] -> [image][m][hw], 16 pixels of one image at a time: their rows stay in L1 while each channel
      * gets 16 contiguous bytes. */
     for (long p0 = 0; p0 < columns; p0 += 16) {

@@ -23,6 +23,15 @@ void ql_permute_cols_i32(const ql_ops *ops, int n, const int32_t *src, int32_t *
 void ql_permute_cols_f32(const ql_ops *ops, int n, const float *src, float *dst);
 
 /*
+ * The Gemm orientation over whole operands: y[r][c] (row stride ldy) for rows [0, m) and columns [0, n) from broadcast
+ * panels of m rows (apack) and n columns of vector panels (b), per-column offsets and multipliers in panel lane order
+ * (all multipliers finite), weights panel outer. buf holds one tile (mr x nr bytes) for a last part panel.
+ */
+void ql_u8s8_rq_rows(const ql_ops *ops, int kg, int m, int n, const uint8_t *apack, const uint8_t *b,
+                     const int32_t *off_lanes, const float *mult_lanes, const ql_rq *rq, uint8_t *y, size_t ldy,
+                     uint8_t *buf);
+
+/*
  * Packs rows [0, k) of a k x (npanels * nr) uint8 matrix into vector panels at dst (panel p at dst + p * kg * nr
  * * 4); row(ctx, r, tmp) returns a pointer to row r's npanels * nr readable bytes (tmp: room for one such row, for
  * rows that must be assembled; the caller gives room for 4). Rows k and beyond read as zero (a zero row of that length is given).

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.quantlake.core.graph.Node;
 import org.quantlake.core.observe.InputGram;
 import org.quantlake.core.engine.CompiledModel;
 import org.quantlake.core.engine.InferenceSession;
@@ -33,9 +32,8 @@ public final class Calibrator {
         this.plan = plan;
         this.model = new CompiledModel(plan.graph());
         this.sessions = ThreadLocal.withInitial(model::newSession);
-        for (String name : plan.gptqNodes()) {
-            Node n = plan.graph().node(name);
-            gptqLayersByInput.computeIfAbsent(n.input(0), k -> new ArrayList<>()).add(new InputColumns(plan.graph(), n));
+        for (InputColumns l : plan.gptqLayers()) {
+            gptqLayersByInput.computeIfAbsent(l.node().input(0), k -> new ArrayList<>()).add(l);
         }
     }
 
@@ -64,19 +62,16 @@ public final class Calibrator {
             obs.put(g.id(), new HistogramObserver(grid));
         }
         Map<String, InputGram> grams = new TreeMap<>();
-        for (List<InputColumns> layers : gptqLayersByInput.values()) {
-            for (InputColumns l : layers) {
-                String in = l.node().input(0);
-                Observer r = mergedRanges.observer(plan.groupOf(in).id());
-                float step = 0f;
-                if (!r.isEmpty()) {
-                    // the global range: a mean-min/max group's observed range is an average, narrower than the data
-                    float lo = r instanceof MeanMinMaxObserver m ? m.min() : ((MinMaxObserver) r).min();
-                    float hi = r instanceof MeanMinMaxObserver m ? m.max() : ((MinMaxObserver) r).max();
-                    step = InputGram.stepFor(lo, hi);
-                }
-                grams.put(l.node().name(), new InputGram(l.columnLength(), step));
+        for (InputColumns l : plan.gptqLayers()) {
+            Observer r = mergedRanges.observer(plan.groupOf(l.node().input(0)).id());
+            float step = 0f;
+            if (!r.isEmpty()) {
+                // the global range: a mean-min/max group's observed range is an average, narrower than the data
+                float lo = r instanceof MeanMinMaxObserver m ? m.min() : ((MinMaxObserver) r).min();
+                float hi = r instanceof MeanMinMaxObserver m ? m.max() : ((MinMaxObserver) r).max();
+                step = InputGram.stepFor(lo, hi);
             }
+            grams.put(l.node().name(), new InputGram(l.columnLength(), step));
         }
         return new CalibrationState(CalibrationState.Pass.SECOND, obs, grams, 0);
     }

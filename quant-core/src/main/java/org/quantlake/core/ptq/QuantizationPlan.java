@@ -43,7 +43,7 @@ public final class QuantizationPlan {
     private final Set<String> quantizedNodes = new TreeSet<>();
     private final Map<String, Group> groupOfValue = new HashMap<>();
     private final Map<String, Group> groups = new TreeMap<>();
-    private final Set<String> gptqNodes = new TreeSet<>();
+    private final Map<String, InputColumns> gptqLayers = new TreeMap<>();  // by node name
 
     private QuantizationPlan(Graph graph, QConfig config) {
         this.graph = graph;
@@ -83,14 +83,17 @@ public final class QuantizationPlan {
      */
     public boolean needsSecondPass() {
         for (Group g : groups.values()) if (g.method.usesHistogram()) return true;
-        return !gptqNodes.isEmpty();
+        return !gptqLayers.isEmpty();
     }
 
     /**
      * The quantized layers whose weights GPTQ rounds (sorted names): Conv with group 1 and Gemm, whose config asks
      * for {@link WeightRounding#GPTQ} and whose inputs per output channel fit an {@link InputGram}.
      */
-    public Set<String> gptqNodes() { return Collections.unmodifiableSet(gptqNodes); }
+    public Set<String> gptqNodes() { return Collections.unmodifiableSet(gptqLayers.keySet()); }
+
+    /** The input columns of each layer GPTQ rounds, in node name order (what the calibrator feeds its Gram matrices). */
+    java.util.Collection<InputColumns> gptqLayers() { return Collections.unmodifiableCollection(gptqLayers.values()); }
 
     private void build() {
         List<Node> order = graph.topologicalOrder();
@@ -148,7 +151,9 @@ public final class QuantizationPlan {
             if (!quantizedNodes.contains(n.name())) continue;
             if (config.forNode(n.name(), n.opType()).weightRounding() != WeightRounding.GPTQ) continue;
             boolean layer = (n.opType().equals("Conv") && n.attrInt("group", 1) == 1) || n.opType().equals("Gemm");
-            if (layer && new InputColumns(graph, n).columnLength() <= InputGram.MAX_K) gptqNodes.add(n.name());
+            if (!layer) continue;
+            InputColumns columns = new InputColumns(graph, n);
+            if (columns.columnLength() <= InputGram.MAX_K) gptqLayers.put(n.name(), columns);
         }
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times native int8 conv layers in C (scripts/bench/int8_conv_bench.c, best of 5), the best dispatch level this CPU
-# runs. With no arguments: ResNet-18's layer shapes at batch 1, each with the pixel-row path allowed and disabled.
+# runs. With no arguments: ResNet-18's layer shapes at batch 1, each with the column path only (QL_COLUMNS_ONLY=1: no
+# pixel-row or channel-last path) and with the path the library picks. Every run checks the two paths' bytes agree.
 #   scripts/int8-conv-bench.sh                       # the ResNet-18 set
 #   scripts/int8-conv-bench.sh 256 512 14 3 2 1      # in-channels out-channels size kernel stride images
 set -euo pipefail

@@ -94,6 +94,31 @@ LOOPS(4, ROWS4)
 LOOPS(5, ROWS5)
 LOOPS(6, ROWS6)
 
+/*
+ * The channel-last conv's K loop (ql_conv_nhwc.c): always 6 pixel rows, each a pointer into the padded NHWC input at
+ * the pixel's first tap; tap t of every row sits toff[t] bytes further, its channel group q 4 q bytes further. The
+ * weights' vector panel holds k groups in the same (tap, channel group) order. Missing rows of a last block point
+ * at real pixels too (their results are dropped), so the loop has no row count.
+ */
+QL_T __attribute__((noinline)) static void u8s8_ind_loop(int taps, const int32_t *toff, int groups,
+                                                         const uint8_t *const *px, const uint8_t *b, __m512i *acc) {
+    ROWS6(DECL)
+    for (int t = 0; t < taps; t++) {
+        const uint8_t *a0 = px[0] + toff[t], *a1 = px[1] + toff[t], *a2 = px[2] + toff[t];
+        const uint8_t *a3 = px[3] + toff[t], *a4 = px[4] + toff[t], *a5 = px[5] + toff[t];
+        for (int q = 0; q < groups; q++, b += 4 * NR) {
+            __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64);
+            __m512i b2 = _mm512_loadu_si512(b + 128), b3 = _mm512_loadu_si512(b + 192);
+#define STEP_IND(r) { __m512i u = _mm512_set1_epi32(load32(a##r + 4 * q)); \
+    c##r##0 = _mm512_dpbusd_epi32(c##r##0, u, b0); c##r##1 = _mm512_dpbusd_epi32(c##r##1, u, b1); \
+    c##r##2 = _mm512_dpbusd_epi32(c##r##2, u, b2); c##r##3 = _mm512_dpbusd_epi32(c##r##3, u, b3); }
+            ROWS6(STEP_IND)
+#undef STEP_IND
+        }
+    }
+    ROWS6(SAVE)
+}
+
 #define SWITCH_ROWS(PREFIX, ...) switch (rows) { \
     case 1: PREFIX##1(__VA_ARGS__); break; case 2: PREFIX##2(__VA_ARGS__); break; \
     case 3: PREFIX##3(__VA_ARGS__); break; case 4: PREFIX##4(__VA_ARGS__); break; \
@@ -130,6 +155,25 @@ QL_T static void tile_u8s8_rq(int kg, const uint8_t *a, const uint8_t *b, int ro
                               const float *mult, const ql_rq *rq, uint8_t *dst, size_t ldd) {
     __m512i acc[4 * MR];
     SWITCH_ROWS(u8s8_loop_, kg, a, b, acc)
+    RQ_CONSTS
+    __m512i o0 = _mm512_loadu_si512(off), o1 = _mm512_loadu_si512(off + 16);
+    __m512i o2 = _mm512_loadu_si512(off + 32), o3 = _mm512_loadu_si512(off + 48);
+    __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
+    __m512 m2 = _mm512_loadu_ps(mult + 32), m3 = _mm512_loadu_ps(mult + 48);
+    for (int r = 0; r < rows; r++) {
+        const __m512i *c = acc + 4 * r;
+        _mm512_storeu_si512(dst + (size_t) r * ldd,
+                            narrow64(rq16(c[0], o0, m0, lo, hi, zp), rq16(c[1], o1, m1, lo, hi, zp),
+                                     rq16(c[2], o2, m2, lo, hi, zp), rq16(c[3], o3, m3, lo, hi, zp)));
+    }
+}
+
+/* The channel-last conv's tile: 6 pixels (rows < 6 of them stored) x 64 output channels, requantized per column. */
+QL_T static void tile_u8s8_ind_rq(int taps, const int32_t *toff, int groups, const uint8_t *const *px,
+                                  const uint8_t *b, int rows, const int32_t *off, const float *mult, const ql_rq *rq,
+                                  uint8_t *dst, size_t ldd) {
+    __m512i acc[4 * MR];
+    u8s8_ind_loop(taps, toff, groups, px, b, acc);
     RQ_CONSTS
     __m512i o0 = _mm512_loadu_si512(off), o1 = _mm512_loadu_si512(off + 16);
     __m512i o2 = _mm512_loadu_si512(off + 32), o3 = _mm512_loadu_si512(off + 48);
@@ -195,6 +239,7 @@ const ql_ops ql_ops_avx512vnni = {
     .pack_rows = pack_rows,
     .tile_s8u8_rq = tile_s8u8_rq, .tile_s8u8_i32 = tile_s8u8_i32,
     .tile_u8s8_rq = tile_u8s8_rq, .tile_u8s8_i32 = tile_u8s8_i32,
+    .tile_u8s8_ind_rq = tile_u8s8_ind_rq,
     .requant_row = requant_row, .requant_cols = requant_cols,
     .dw_plane = dw_plane_best,
 };

@@ -12,6 +12,9 @@
  * and output channels as the 64 vector columns, on the Gemm orientation's tiles (activations broadcast, weights as
  * vectors). The column matrix is packed once per call from the same implicit im2col rows, and the results, pixel
  * major, are transposed into the NCHW output at the end. Same products, same requantization: the same bytes.
+ *
+ * Where the level has the indirect tile (AVX512-VNNI), convs with a kernel window skip im2col altogether: the
+ * channel-last path of ql_conv_nhwc.c takes them (ql_nhwc_pack at packing decides, ql_conv_run hands over).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +122,9 @@ ql_conv *ql_conv_new(const ql_ops *ops, const ql_conv_spec *s, const int8_t *w, 
         cols = CHUNK_COLS_MAX;
     }
     cv->chunk_cols = (int) cols;
-    pack_pixel_rows(cv, w);
+    if (!ql_nhwc_pack(cv, w)) {
+        pack_pixel_rows(cv, w);
+    }
     return cv;
 }
 
@@ -132,6 +137,7 @@ void ql_conv_free(ql_conv *cv) {
     free(cv->offset);
     free(cv->mult);
     free_pixel_rows(cv);
+    ql_nhwc_free(cv);
     free(cv);
 }
 
@@ -243,6 +249,9 @@ static size_t pixel_rows_scratch(const ql_conv *cv, int images) {
 size_t ql_conv_scratch(const ql_conv *cv, int images) {
     if (cv->depthwise) {
         return ql_dw_scratch(cv, images);
+    }
+    if (ql_nhwc_takes(cv)) {
+        return ql_nhwc_scratch(cv, images);
     }
     if (pixel_rows(cv, (long) images * cv->s.oh * cv->s.ow)) {
         return pixel_rows_scratch(cv, images);
@@ -520,6 +529,10 @@ static void run_pixel_rows(const ql_conv *cv, const uint8_t *x, int images, uint
 void ql_conv_run(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, uint8_t *scratch) {
     if (cv->depthwise) {
         ql_dw_run(cv, x, images, y, scratch);
+        return;
+    }
+    if (ql_nhwc_takes(cv)) {
+        ql_nhwc_run(cv, x, images, y, scratch);
         return;
     }
     if (pixel_rows(cv, (long) images * cv->s.oh * cv->s.ow)) {

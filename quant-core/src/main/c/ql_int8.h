@@ -105,6 +105,14 @@ typedef struct ql_ops {
                          const float *mult, const ql_rq *rq, uint8_t *dst, size_t ldd);
     void (*tile_u8s8_i32)(int kg, const uint8_t *a, const uint8_t *b, int rows, int32_t *c, size_t ldc, int cols);
 
+    /* Channel-last conv (ql_conv_nhwc.c): 6 pixel rows read through pointers px[0..5] into a padded NHWC input (tap t
+     * of row r at px[r] + toff[t], its k group q at + 4 q), times a weights vector panel [taps * groups][nr][4],
+     * requantized per column (offsets and multipliers in panel lane order, finite); rows 0..rows-1 written as nr
+     * bytes at dst + r * ldd. NULL at levels without it (the column path runs). */
+    void (*tile_u8s8_ind_rq)(int taps, const int32_t *toff, int groups, const uint8_t *const *px, const uint8_t *b,
+                             int rows, const int32_t *off, const float *mult, const ql_rq *rq, uint8_t *dst,
+                             size_t ldd);
+
     /* Depthwise conv of one padded plane (ql_dw_plane); NULL or a 0 return means "not this geometry", and the
      * generic C kernel runs instead. */
     int (*dw_plane)(const struct ql_dw_plane *p);

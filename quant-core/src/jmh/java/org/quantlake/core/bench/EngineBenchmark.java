@@ -1,13 +1,5 @@
 package org.quantlake.core.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,23 +15,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.quantlake.core.engine.InferenceSession;
-import org.quantlake.core.graph.Graph;
-import org.quantlake.core.graph.ValueInfo;
-import org.quantlake.core.onnx.OnnxModelReader;
-import org.quantlake.core.onnx.OnnxModelWriter;
-import org.quantlake.core.ptq.PostTrainingQuantizer;
-import org.quantlake.core.ptq.Fusion;
-import org.quantlake.core.ptq.QConfig;
-import org.quantlake.core.ptq.QuantizedModel;
-import org.quantlake.core.testutil.Assets;
-import org.quantlake.core.testutil.ImageNetSamples;
-import org.quantlake.core.testutil.ModelZoo;
 
 /**
  * Whole-model inference throughput, one thread: our fp32 engine, our int8 engine (the exported QDQ model, lowered),
- * ONNX Runtime fp32 on the float model and ONNX Runtime int8 on our exported QDQ file, side by side in one run.
- * Models: the shared SqueezeNet 1.1, and ResNet-18- and MobileNetV2-shaped models (224x224, random weights).
+ * ONNX Runtime fp32 on the float model and ONNX Runtime int8 on our exported QDQ file (see BenchEngine), each in its
+ * own fork, one after the other. On a shared, noisy host the ratios between engines are better read from
+ * PairedEngineBench, which interleaves them.
  * Score is batches per second; multiply by the batch for images per second (scripts/bench.sh prints both).
  */
 @State(Scope.Benchmark)
@@ -59,83 +40,20 @@ public class EngineBenchmark {
     @Param({"1", "32"})
     public int batch;
 
-    private InferenceSession session;
-    private OrtEnvironment env;
-    private OrtSession ort;
-    private OnnxTensor ortInput;
-    private String ortInputName;
-    private float[] input;
+    private BenchEngine run;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Graph g = switch (model) {
-            case "squeezenet" -> OnnxModelReader.read(Assets.squeezenet());
-            case "mobilenetv2" -> ModelZoo.mobilenetV2(224, 11);
-            case "resnet18" -> ModelZoo.resnet18(224, 12);
-            default -> throw new IllegalArgumentException(model);
-        };
-        g = withDynamicBatch(g);
-        input = images(batch);
-        Graph run = g;
-        if (engine.endsWith("int8")) {
-            List<float[]> calib = new ArrayList<>();
-            float[] c = images(8);
-            int per = c.length / 8;
-            for (int i = 0; i < 8; i++) calib.add(java.util.Arrays.copyOfRange(c, i * per, (i + 1) * per));
-            QuantizedModel qm = new PostTrainingQuantizer(g, QConfig.defaults()).quantize(calib, "benchmark");
-            run = qm.qdqGraph();
-            if (engine.equals("ours-int8")) session = QuantizedModel.int8Engine(run).newSession();
-        } else if (engine.equals("ours-fp32")) {
-            session = Fusion.inferenceEngine(g).newSession();  // BatchNorm and Relu/Clip fused, as ORT does
-        }
-        if (engine.startsWith("ort")) {
-            env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-            o.setIntraOpNumThreads(1);
-            o.setInterOpNumThreads(1);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            ort = env.createSession(OnnxModelWriter.toBytes(run), o);
-            ortInputName = ort.getInputNames().iterator().next();
-            ortInput = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {batch, 3, 224, 224});
-        }
-    }
-
-    private float[] images(int n) throws Exception {
-        if (!model.equals("squeezenet")) return ModelZoo.randomImages(n, 224, 3);
-        ImageNetSamples d = ImageNetSamples.squeezenetInputs();
-        float[] out = new float[n * d.inputs[0].length];
-        for (int i = 0; i < n; i++) System.arraycopy(d.inputs[i % d.size()], 0, out, i * d.inputs[0].length, d.inputs[0].length);
-        return out;
-    }
-
-    /** The same graph with dim 0 of inputs and outputs symbolic, so ONNX Runtime accepts any batch. */
-    static Graph withDynamicBatch(Graph g) {
-        Graph d = g.copy();
-        d.inputs().replaceAll(EngineBenchmark::symbolicBatch);
-        d.outputs().replaceAll(EngineBenchmark::symbolicBatch);
-        return d;
-    }
-
-    private static ValueInfo symbolicBatch(ValueInfo v) {
-        if (v.dims() == null || v.dims().length == 0) return v;
-        int[] dims = v.dims().clone();
-        String[] params = v.dimParams() == null ? new String[dims.length] : v.dimParams().clone();
-        dims[0] = -1;
-        params[0] = "N";
-        return new ValueInfo(v.name(), v.type(), dims, params);
+        run = new BenchEngine(model, engine, batch);
     }
 
     @Benchmark
-    public Object infer() throws OrtException {
-        if (session != null) return session.run(input, batch);
-        try (OrtSession.Result r = ort.run(Map.of(ortInputName, ortInput))) {
-            return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
-        }
+    public Object infer() throws Exception {
+        return run.run();
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws OrtException {
-        if (ortInput != null) ortInput.close();
-        if (ort != null) ort.close();
+    public void tearDown() throws Exception {
+        run.close();
     }
 }

@@ -10,12 +10,10 @@ import org.quantlake.core.engine.InferenceSession;
 import org.quantlake.core.graph.Graph;
 import org.quantlake.core.graph.Node;
 import org.quantlake.core.kernels.KernelProvider;
-import org.quantlake.core.onnx.OnnxModelReader;
 import org.quantlake.core.ptq.PostTrainingQuantizer;
 import org.quantlake.core.ptq.Fusion;
 import org.quantlake.core.ptq.QConfig;
 import org.quantlake.core.ptq.QuantizedModel;
-import org.quantlake.core.testutil.Assets;
 import org.quantlake.core.testutil.ModelZoo;
 
 /**
@@ -38,13 +36,7 @@ public final class OpProfile {
         int batch = Integer.parseInt(args[2]);
         double warm = args.length > 3 ? Double.parseDouble(args[3]) : 5;
         double measure = args.length > 4 ? Double.parseDouble(args[4]) : 10;
-        Graph g = switch (model) {
-            case "squeezenet" -> OnnxModelReader.read(Assets.squeezenet());
-            case "mobilenetv2" -> ModelZoo.mobilenetV2(224, 11);
-            case "resnet18" -> ModelZoo.resnet18(224, 12);
-            default -> throw new IllegalArgumentException(model);
-        };
-        g = EngineBenchmark.withDynamicBatch(g);
+        Graph g = BenchEngine.withDynamicBatch(BenchEngine.graph(model));
         CompiledModel compiled;
         if (engine.equals("int8")) {
             List<float[]> calib = new ArrayList<>();

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Engine ratios measured side by side (quant-core/src/jmh/java/.../PairedEngineBench.java): our fp32 and int8 engines
+# and ONNX Runtime fp32 and int8 loaded in one JVM and timed in interleaved rounds, one thread, reported as median
+# images/s and median per-round ratios with quartiles. Arguments: models, batches, rounds, seconds per engine and
+# round, warm-up seconds per engine, e.g.
+#   scripts/paired-bench.sh                              # all three models, batch 1 and 32, 15 rounds of 1 s
+#   scripts/paired-bench.sh resnet18 32 20 1.5
+#   QL_JAVA_OPTS=-Dquantlake.native.level=avx2 scripts/paired-bench.sh mobilenetv2 1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+mvn -B -q -pl quant-core test-compile
+cp_file="$root/quant-core/target/jmh-classpath.txt"
+mvn -B -q -pl quant-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
+classpath="$root/quant-core/target/test-classes:$root/quant-core/target/classes:$(cat "$cp_file")"
+# shellcheck disable=SC2086
+java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC -Dql.assets.dir="$root/../shared/assets" \
+  ${QL_JAVA_OPTS:-} -cp "$classpath" org.quantlake.core.bench.PairedEngineBench "$@"

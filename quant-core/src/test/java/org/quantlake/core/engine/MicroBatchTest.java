@@ -10,6 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.quantlake.core.graph.Graph;
 import org.quantlake.core.kernels.KernelProvider;
+import org.quantlake.core.ptq.PostTrainingQuantizer;
+import org.quantlake.core.ptq.QConfig;
+import org.quantlake.core.ptq.QuantizedModel;
+import org.quantlake.core.qdq.QdqLowering;
 import org.quantlake.core.testutil.ModelZoo;
 
 /**
@@ -38,6 +42,20 @@ class MicroBatchTest {
         float[] w = new float[want.size()];
         for (int i = 0; i < w.length; i++) w[i] = want.get(i);
         assertArrayEquals(w, got);
+    }
+
+    @Test
+    void theInt8EngineRunsInPartsOfFourWithTheSameBytesAsWhole() {
+        Graph g = ModelZoo.mobilenetV2(32, 5);
+        List<float[]> calib = List.of(ModelZoo.randomImages(2, 32, 1), ModelZoo.randomImages(2, 32, 2));
+        Graph qdq = new PostTrainingQuantizer(g, QConfig.defaults()).quantize(calib, "micro-batch test").qdqGraph();
+        CompiledModel split = QuantizedModel.int8Engine(qdq);
+        assertEquals(4, split.microBatch());
+        CompiledModel whole = new CompiledModel(QdqLowering.lower(qdq), KernelProvider.floatKernels(),
+                KernelProvider.int8Kernels(), false, 0);
+        float[] x = ModelZoo.randomImages(10, 32, 9);
+        // Integer kernels do not depend on the batch: parts of 4, 4 and 2 equal the batch of 10 run whole.
+        assertArrayEquals(whole.newSession().run(x, 10), split.newSession().run(x, 10));
     }
 
     @Test

@@ -10,11 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# Build main and test classes (the benchmarks are test sources), without running the unit tests.
-mvn -B -q -pl quant-core test-compile
-cp_file="$root/quant-core/target/jmh-classpath.txt"
-mvn -B -q -pl quant-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
-classpath="$root/quant-core/target/test-classes:$root/quant-core/target/classes:$(cat "$cp_file")"
+# shellcheck source=lib/bench-classpath.sh
+source scripts/lib/bench-classpath.sh
+classpath=$BENCH_CLASSPATH
 
 # Add our defaults only where the caller gave none (JMH rejects an option given twice).
 args=("$@")

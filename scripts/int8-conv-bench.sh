@@ -3,7 +3,7 @@
 # runs. With no arguments: ResNet-18's layer shapes at batch 1, each with the column path only (QL_COLUMNS_ONLY=1: no
 # pixel-row or channel-last path) and with the path the library picks. Every run checks the two paths' bytes agree.
 #   scripts/int8-conv-bench.sh                       # the ResNet-18 set
-#   scripts/int8-conv-bench.sh 256 512 14 3 2 1      # in-channels out-channels size kernel stride images
+#   scripts/int8-conv-bench.sh 256 512 14 3 2 1      # in-channels out-channels size kernel stride images [groups]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=quant-core/src/main/c

@@ -9,10 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-mvn -B -q -pl quant-core test-compile
-cp_file="$root/quant-core/target/jmh-classpath.txt"
-mvn -B -q -pl quant-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
-classpath="$root/quant-core/target/test-classes:$root/quant-core/target/classes:$(cat "$cp_file")"
+# shellcheck source=lib/bench-classpath.sh
+source scripts/lib/bench-classpath.sh
+classpath=$BENCH_CLASSPATH
 # shellcheck disable=SC2086
 java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC -Dql.assets.dir="$root/../shared/assets" \
   ${QL_JAVA_OPTS:-} -cp "$classpath" org.quantlake.core.bench.PairedEngineBench "$@"

@@ -1,9 +1,10 @@
 /*
  * One native int8 conv layer timed in C, best of 5 (each run at least ~30 GOP of work): the numbers behind the
  * per-layer GOP/s figures in the closing notes, without the JVM. Arguments: in-channels out-channels size kernel
- * stride images (square planes, padding kernel / 2). QL_COLUMNS_ONLY=1 disables the pixel-row and channel-last paths
- * (ql_conv.c, ql_conv_nhwc.c), for side-by-side comparisons. Every run also checks the chosen path's output against
- * the column path's, byte for byte. Built against the library sources by scripts/int8-conv-bench.sh.
+ * stride images [groups] (square planes, padding kernel / 2; groups = channels for a depthwise conv).
+ * QL_COLUMNS_ONLY=1 disables the pixel-row and channel-last paths (ql_conv.c, ql_conv_nhwc.c), for side-by-side
+ * comparisons. Every run also checks the chosen path's output against the column path's, byte for byte. Built
+ * against the library sources by scripts/int8-conv-bench.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +18,15 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7) {
-        fprintf(stderr, "usage: %s in-channels out-channels size kernel stride images\n", argv[0]);
+    if (argc != 7 && argc != 8) {
+        fprintf(stderr, "usage: %s in-channels out-channels size kernel stride images [groups]\n", argv[0]);
         return 2;
     }
     int c = atoi(argv[1]), m = atoi(argv[2]), h = atoi(argv[3]), k = atoi(argv[4]), s = atoi(argv[5]);
-    int images = atoi(argv[6]);
+    int images = atoi(argv[6]), groups = argc == 8 ? atoi(argv[7]) : 1;
     int p = k / 2, o = (h + 2 * p - k) / s + 1;
-    ql_conv_spec sp = {c, h, h, m, 1, k, k, s, s, 1, 1, p, p, o, o, 3, 5, 0, 255};
-    size_t wn = (size_t) m * c * k * k;
+    ql_conv_spec sp = {c, h, h, m, groups, k, k, s, s, 1, 1, p, p, o, o, 3, 5, 0, 255};
+    size_t wn = (size_t) m * (c / groups) * k * k;
     int8_t *w = malloc(wn);
     int32_t *off = malloc(sizeof(int32_t) * (size_t) m);
     float *mult = malloc(sizeof(float) * (size_t) m);
@@ -68,7 +69,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "MISMATCH: %zu of %zu output bytes differ from the column path\n", differ, yn);
         return 1;
     }
-    double ops = 2.0 * m * c * k * k * o * o * images;
+    double ops = 2.0 * m * (c / groups) * k * k * o * o * images;
     int iters = (int) (3e10 / ops) + 1;
     double best = 1e9;
     for (int r = 0; r < 5; r++) {
@@ -77,7 +78,7 @@ int main(int argc, char **argv) {
         double dt = (now() - t0) / iters;
         if (dt < best) best = dt;
     }
-    printf("conv %d->%d %dx%d k%d s%d batch %d (%s, %s): %.1f us, %.0f GOP/s\n", c, m, h, h, k, s, images,
+    printf("conv %d->%d %dx%d k%d s%d batch %d groups %d (%s, %s): %.1f us, %.0f GOP/s\n", c, m, h, h, k, s, images, groups,
            ql_ops_for(0)->name, getenv("QL_COLUMNS_ONLY") ? "columns only" : "auto path", best * 1e6, ops / best / 1e9);
     ql_conv_free(cv);
     ql_conv_free(columns);

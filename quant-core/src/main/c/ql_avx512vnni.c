@@ -151,10 +151,9 @@ QL_T static void tile_s8u8_i32(int kg, const uint8_t *a, const uint8_t *b, int r
     }
 }
 
-QL_T static void tile_u8s8_rq(int kg, const uint8_t *a, const uint8_t *b, int rows, const int32_t *off,
-                              const float *mult, const ql_rq *rq, uint8_t *dst, size_t ldd) {
-    __m512i acc[4 * MR];
-    SWITCH_ROWS(u8s8_loop_, kg, a, b, acc)
+/* The Gemm orientation's epilogue: rows of 64 accumulators requantized with per-column offsets and multipliers. */
+QL_T static inline void store_rows_cols_rq(const __m512i *acc, int rows, const int32_t *off, const float *mult,
+                                           const ql_rq *rq, uint8_t *dst, size_t ldd) {
     RQ_CONSTS
     __m512i o0 = _mm512_loadu_si512(off), o1 = _mm512_loadu_si512(off + 16);
     __m512i o2 = _mm512_loadu_si512(off + 32), o3 = _mm512_loadu_si512(off + 48);
@@ -168,23 +167,20 @@ QL_T static void tile_u8s8_rq(int kg, const uint8_t *a, const uint8_t *b, int ro
     }
 }
 
+QL_T static void tile_u8s8_rq(int kg, const uint8_t *a, const uint8_t *b, int rows, const int32_t *off,
+                              const float *mult, const ql_rq *rq, uint8_t *dst, size_t ldd) {
+    __m512i acc[4 * MR];
+    SWITCH_ROWS(u8s8_loop_, kg, a, b, acc)
+    store_rows_cols_rq(acc, rows, off, mult, rq, dst, ldd);
+}
+
 /* The channel-last conv's tile: 6 pixels (rows < 6 of them stored) x 64 output channels, requantized per column. */
 QL_T static void tile_u8s8_ind_rq(int taps, const int32_t *toff, int groups, const uint8_t *const *px,
                                   const uint8_t *b, int rows, const int32_t *off, const float *mult, const ql_rq *rq,
                                   uint8_t *dst, size_t ldd) {
     __m512i acc[4 * MR];
     u8s8_ind_loop(taps, toff, groups, px, b, acc);
-    RQ_CONSTS
-    __m512i o0 = _mm512_loadu_si512(off), o1 = _mm512_loadu_si512(off + 16);
-    __m512i o2 = _mm512_loadu_si512(off + 32), o3 = _mm512_loadu_si512(off + 48);
-    __m512 m0 = _mm512_loadu_ps(mult), m1 = _mm512_loadu_ps(mult + 16);
-    __m512 m2 = _mm512_loadu_ps(mult + 32), m3 = _mm512_loadu_ps(mult + 48);
-    for (int r = 0; r < rows; r++) {
-        const __m512i *c = acc + 4 * r;
-        _mm512_storeu_si512(dst + (size_t) r * ldd,
-                            narrow64(rq16(c[0], o0, m0, lo, hi, zp), rq16(c[1], o1, m1, lo, hi, zp),
-                                     rq16(c[2], o2, m2, lo, hi, zp), rq16(c[3], o3, m3, lo, hi, zp)));
-    }
+    store_rows_cols_rq(acc, rows, off, mult, rq, dst, ldd);
 }
 
 QL_T static void tile_u8s8_i32(int kg, const uint8_t *a, const uint8_t *b, int rows, int32_t *c, size_t ldc,
@@ -242,4 +238,5 @@ const ql_ops ql_ops_avx512vnni = {
     .tile_u8s8_ind_rq = tile_u8s8_ind_rq,
     .requant_row = requant_row, .requant_cols = requant_cols,
     .dw_plane = dw_plane_best,
+    .copy_rows = ql_copy_rows_avx512,
 };

@@ -22,18 +22,27 @@ size_t ql_dw_scratch(const ql_conv *cv, int images) {
     return 3 * QL_ALIGN + plane + ql_dw_tmp_bytes(cv->s.oh, cv->s.ow, ph, pw);
 }
 
-static void pad_plane(const ql_conv_spec *s, const uint8_t *x, int ph, int pw, uint8_t *p) {
+static void pad_plane(const ql_ops *ops, const ql_conv_spec *s, const uint8_t *x, int ph, int pw, uint8_t *p) {
     uint8_t zp = (uint8_t) s->xzp;
     /* Columns [c0, c1) of a padded row hold input columns [c0 - pl, c1 - pl). */
     int c0 = s->pl < 0 ? 0 : (s->pl > pw ? pw : s->pl);
     int c1 = s->pl + s->iw < pw ? s->pl + s->iw : pw;
     if (c1 < c0) c1 = c0;
-    /* One fill of the whole plane and its slack, then one copy per input row: three calls per row (fill left, copy,
-     * fill right) cost more than the convolution on MobileNetV2's small planes, and a third of it on the large ones. */
+    /* One fill of the whole plane and its slack, then one copy per input row (the level's copy_rows where it has one):
+     * three calls per row (fill left, copy, fill right) cost more than the convolution on MobileNetV2's small planes,
+     * and a third of it on the large ones. */
     memset(p, zp, (size_t) ph * pw + QL_DW_SLACK);
     int r0 = s->pt > 0 ? s->pt : 0, r1 = s->pt + s->ih < ph ? s->pt + s->ih : ph;
-    for (int r = r0; r < r1 && c1 > c0; r++) {
-        memcpy(p + (size_t) r * pw + c0, x + (size_t) (r - s->pt) * s->iw + (c0 - s->pl), (size_t) (c1 - c0));
+    if (r1 <= r0 || c1 <= c0) {
+        return;
+    }
+    const uint8_t *src = x + (size_t) (r0 - s->pt) * s->iw + (c0 - s->pl);
+    if (ops->copy_rows != NULL) {
+        ops->copy_rows(src, r1 - r0, c1 - c0, (size_t) s->iw, p + (size_t) r0 * pw + c0, (size_t) pw);
+        return;
+    }
+    for (int r = r0; r < r1; r++) {
+        memcpy(p + (size_t) r * pw + c0, src + (size_t) (r - r0) * s->iw, (size_t) (c1 - c0));
     }
 }
 
@@ -85,7 +94,7 @@ void ql_dw_run(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, uint
     for (int b = 0; b < images; b++) {
         for (int ch = 0; ch < s->c; ch++) {
             size_t plane = (size_t) b * s->c + (size_t) ch;
-            pad_plane(s, x + plane * in_plane, ph, pw, p);
+            pad_plane(cv->ops, s, x + plane * in_plane, ph, pw, p);
             ql_dw_plane d = {p, pw, s->oh, s->ow, s->kh, s->kw, s->sh, s->sw, s->dh, s->dw,
                              cv->dw + (size_t) ch * taps, cv->offset[ch], cv->mult[ch], &rq,
                              y + plane * out_plane, tmp};

@@ -141,3 +141,20 @@ QL_T int ql_dw_plane_vnni512(const ql_dw_plane *d) {
     }
     return 0;
 }
+
+/* The padded plane's rows: one masked 64-byte load and store per row up to 64 bytes (MobileNetV2's rows are 7-112),
+ * where a memcpy call per row was 10% of MobileNetV2's int8 time at batch 4. Masked loads read only the run's bytes. */
+QL_T void ql_copy_rows_avx512(const uint8_t *src, int rows, int len, size_t src_stride, uint8_t *dst,
+                              size_t dst_stride) {
+    for (int r = 0; r < rows; r++, src += src_stride, dst += dst_stride) {
+        int t = 0;
+        for (; t + 64 <= len; t += 64) {
+            _mm512_storeu_si512(dst + t, _mm512_loadu_si512(src + t));
+        }
+        if (t < len) {
+            __mmask64 k = ((__mmask64) 1 << (len - t)) - 1;
+            _mm512_mask_storeu_epi8(dst + t, k, _mm512_maskz_loadu_epi8(k, src + t));
+        }
+    }
+}
+

@@ -61,6 +61,8 @@ static inline void ql_dw_phases_finish(uint8_t *qs, size_t phase, int ph, int ph
 /* The AVX512-VNNI level's register-blocked depthwise kernel (stride 1, and stride 2 x 2 without dilation); 0 for
  * other geometries. */
 int ql_dw_plane_vnni512(const ql_dw_plane *d);
+/* The AVX512-VNNI level's copy_rows (ql_dw_avx512vnni.c). */
+void ql_copy_rows_avx512(const uint8_t *src, int rows, int len, size_t src_stride, uint8_t *dst, size_t dst_stride);
 
 /* Scratch a dw_plane kernel may use for an output plane of oh x ow from a padded plane of ph x pw. */
 static inline size_t ql_dw_tmp_bytes(int oh, int ow, int ph, int pw) {
@@ -116,6 +118,9 @@ typedef struct ql_ops {
     /* Depthwise conv of one padded plane (ql_dw_plane); NULL or a 0 return means "not this geometry", and the
      * generic C kernel runs instead. */
     int (*dw_plane)(const struct ql_dw_plane *p);
+    /* Copies `rows` runs of len bytes, src + r * src_stride to dst + r * dst_stride (the depthwise path's padded
+     * plane); NULL: one memcpy per row. */
+    void (*copy_rows)(const uint8_t *src, int rows, int len, size_t src_stride, uint8_t *dst, size_t dst_stride);
 
     /* Requantizes n accumulators with one offset and multiplier (finite) to bytes. */
     void (*requant_row)(const int32_t *acc, int n, int32_t off, float mult, const ql_rq *rq, uint8_t *y);

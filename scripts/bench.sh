@@ -10,9 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# shellcheck source=lib/bench-classpath.sh
-source scripts/lib/bench-classpath.sh
-classpath=$BENCH_CLASSPATH
+# shellcheck source=lib/bench-java.sh
+source scripts/lib/bench-java.sh
 
 # Add our defaults only where the caller gave none (JMH rejects an option given twice).
 args=("$@")
@@ -28,7 +27,7 @@ fi
 has -rf || extra+=(-rf csv)
 
 # The runner JVM gets the module too, so -f 0 (no fork) also measures the Vector API kernels.
-java --add-modules=jdk.incubator.vector -cp "$classpath" org.openjdk.jmh.Main "${extra[@]}" "${args[@]}"
+java --add-modules=jdk.incubator.vector -cp "$BENCH_CLASSPATH" org.openjdk.jmh.Main "${extra[@]}" "${args[@]}"
 
 # GFLOP/s (GOP/s for int8) for GemmBenchmark and Int8GemmBenchmark rows: score (calls/s) x 2*M*K*N / 1e9, shape
 # given as MxKxN, optionally after a "kind:" prefix. For Int8GemmBenchmark also each int8 impl's ratio to fp32-panama.

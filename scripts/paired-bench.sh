@@ -8,10 +8,6 @@
 #   QL_JAVA_OPTS=-Dquantlake.native.level=avx2 scripts/paired-bench.sh mobilenetv2 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-# shellcheck source=lib/bench-classpath.sh
-source scripts/lib/bench-classpath.sh
-classpath=$BENCH_CLASSPATH
-# shellcheck disable=SC2086
-java --add-modules=jdk.incubator.vector -Xmx8g -XX:+UseParallelGC -Dql.assets.dir="$root/../shared/assets" \
-  ${QL_JAVA_OPTS:-} -cp "$classpath" org.quantlake.core.bench.PairedEngineBench "$@"
+# shellcheck source=lib/bench-java.sh
+source scripts/lib/bench-java.sh
+run_bench_main 8g PairedEngineBench "$@"

@@ -5,10 +5,6 @@
 #   QL_JAVA_OPTS=-Dquantlake.kernels=panama scripts/profile.sh resnet18 int8 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-# shellcheck source=lib/bench-classpath.sh
-source scripts/lib/bench-classpath.sh
-classpath=$BENCH_CLASSPATH
-# shellcheck disable=SC2086
-java --add-modules=jdk.incubator.vector -Xmx6g -XX:+UseParallelGC -Dql.assets.dir="$root/../shared/assets" \
-  ${QL_JAVA_OPTS:-} -cp "$classpath" org.quantlake.core.bench.OpProfile "$@"
+# shellcheck source=lib/bench-java.sh
+source scripts/lib/bench-java.sh
+run_bench_main 6g OpProfile "$@"

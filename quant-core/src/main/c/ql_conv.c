@@ -34,30 +34,42 @@
  * planes (k <= 960: their 1 x 1 convs up to 50% slower). */
 #define ROWS_MIN_DEPTH 1024
 
-static void free_pixel_rows(ql_conv *cv) {
-    free(cv->bvec);
-    free(cv->off_lanes);
-    free(cv->mult_lanes);
-    cv->bvec = NULL;
-    cv->off_lanes = NULL;
-    cv->mult_lanes = NULL;
+/*
+ * The weights of the two pixel-major paths (pixel rows here, channel-last in ql_conv_nhwc.c), whose tiles take
+ * output channels as vector columns: wt [kp][m] (k in the path's own order) packed into vector panels at *panels,
+ * and the offsets and multipliers in panel lane order (cv->off_lanes, cv->mult_lanes, owned by the layer). 0 when
+ * out of memory, with nothing allocated.
+ */
+int ql_conv_pack_pixel_major(ql_conv *cv, int kp, const int8_t *wt, uint8_t **panels) {
+    const ql_ops *ops = cv->ops;
+    int m = cv->s.m;
+    size_t lanes = (size_t) ((m + ops->nr - 1) / ops->nr) * (size_t) ops->nr;
+    uint8_t *b = aligned_alloc(QL_ALIGN, ql_round_up(ql_vec_bytes(ops, m, kp) + 1, QL_ALIGN));
+    int32_t *off = malloc(sizeof(int32_t) * lanes);
+    float *mult = malloc(sizeof(float) * lanes);
+    if (b == NULL || off == NULL || mult == NULL) {
+        free(b);
+        free(off);
+        free(mult);
+        return 0;
+    }
+    ql_pack_vec_s8(ops, kp, m, wt, (size_t) m, b);
+    ql_permute_cols_i32(ops, m, cv->offset, off);
+    ql_permute_cols_f32(ops, m, cv->mult, mult);
+    *panels = b;
+    cv->off_lanes = off;
+    cv->mult_lanes = mult;
+    return 1;
 }
 
 /* The pixel-row path's weights, packed once; left NULL (the column path runs) where it does not apply. */
 static void pack_pixel_rows(ql_conv *cv, const int8_t *w) {
-    const ql_ops *ops = cv->ops;
     int m = cv->s.m, k = cv->k;
-    if (cv->s.group != 1 || ops->kgroup != 4 || !cv->finite) {
+    if (cv->s.group != 1 || cv->ops->kgroup != 4 || !cv->finite) {
         return;
     }
-    size_t lanes = (size_t) ((m + ops->nr - 1) / ops->nr) * (size_t) ops->nr;
     int8_t *wt = malloc((size_t) k * (size_t) m);
-    cv->bvec = aligned_alloc(QL_ALIGN, ql_round_up(ql_vec_bytes(ops, m, k) + 1, QL_ALIGN));
-    cv->off_lanes = malloc(sizeof(int32_t) * lanes);
-    cv->mult_lanes = malloc(sizeof(float) * lanes);
-    if (wt == NULL || cv->bvec == NULL || cv->off_lanes == NULL || cv->mult_lanes == NULL) {
-        free(wt);
-        free_pixel_rows(cv);
+    if (wt == NULL) {
         return;
     }
     for (int ch = 0; ch < m; ch++) {
@@ -65,9 +77,7 @@ static void pack_pixel_rows(ql_conv *cv, const int8_t *w) {
             wt[(size_t) r * m + ch] = w[(size_t) ch * k + r];
         }
     }
-    ql_pack_vec_s8(ops, k, m, wt, (size_t) m, cv->bvec);
-    ql_permute_cols_i32(ops, m, cv->offset, cv->off_lanes);
-    ql_permute_cols_f32(ops, m, cv->mult, cv->mult_lanes);
+    ql_conv_pack_pixel_major(cv, k, wt, &cv->bvec);
     free(wt);
 }
 
@@ -136,8 +146,10 @@ void ql_conv_free(ql_conv *cv) {
     free(cv->dw);
     free(cv->offset);
     free(cv->mult);
-    free_pixel_rows(cv);
+    free(cv->bvec);
     ql_nhwc_free(cv);
+    free(cv->off_lanes);
+    free(cv->mult_lanes);
     free(cv);
 }
 

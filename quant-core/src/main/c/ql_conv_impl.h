@@ -25,10 +25,13 @@ struct ql_conv {
     uint8_t *nhwc_b;
     int32_t *nhwc_toff;
     int nhwc_cp;
-    /* Both paths: the offsets and multipliers in panel lane order. */
+    /* Either path (at most one is packed): the offsets and multipliers in panel lane order. */
     int32_t *off_lanes;
     float *mult_lanes;
 };
+
+/* The pixel-major paths' weights as vector panels and their lane-order offsets (ql_conv.c); 0 when out of memory. */
+int ql_conv_pack_pixel_major(ql_conv *cv, int kp, const int8_t *wt, uint8_t **panels);
 
 /* The channel-last path: packs the layer when it applies (1, else 0 and nothing allocated), whether it took the layer,
  * its scratch and its run. */

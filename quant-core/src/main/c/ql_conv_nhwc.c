@@ -50,13 +50,9 @@ void ql_nhwc_free(ql_conv *cv) {
     cv->nhwc_toff = NULL;
 }
 
-/* Undoes a failed ql_nhwc_pack, the lane-order arrays included (the pixel-row path may allocate its own). */
-static void nhwc_unpack(ql_conv *cv) {
-    ql_nhwc_free(cv);
-    free(cv->off_lanes);
-    free(cv->mult_lanes);
-    cv->off_lanes = NULL;
-    cv->mult_lanes = NULL;
+/* Channels of the padded copy: c rounded up to a whole k group. */
+static int padded_channels(const ql_conv_spec *s) {
+    return (s->c + 3) / 4 * 4;
 }
 
 /*
@@ -67,7 +63,7 @@ static void nhwc_unpack(ql_conv *cv) {
  */
 static int nhwc_applies(const ql_conv *cv) {
     const ql_conv_spec *s = &cv->s;
-    int cp = (s->c + 3) / 4 * 4, mp = (s->m + 63) / 64 * 64;
+    int cp = padded_channels(s), mp = (s->m + 63) / 64 * 64;
     return cv->ops->tile_u8s8_ind_rq != NULL && cv->ops->nr == 64 && s->group == 1 && cv->finite
            && s->kh * s->kw > 1 && cp >= 32 && 10 * s->c >= 9 * cp && 4 * s->m >= 3 * mp;
 }
@@ -77,18 +73,15 @@ int ql_nhwc_pack(ql_conv *cv, const int8_t *w) {
         return 0;
     }
     const ql_conv_spec *s = &cv->s;
-    int taps = s->kh * s->kw, cp = (s->c + 3) / 4 * 4, m = s->m;
-    size_t kp = (size_t) taps * (size_t) cp, lanes = (size_t) (m + 63) / 64 * 64;
+    int taps = s->kh * s->kw, cp = padded_channels(s), m = s->m;
+    size_t kp = (size_t) taps * (size_t) cp;
     int ph, pw;
     padded_dims(s, &ph, &pw);
     int8_t *wt = calloc(kp * (size_t) m, 1);
-    cv->nhwc_b = aligned_alloc(QL_ALIGN, ql_round_up(ql_vec_bytes(cv->ops, m, (int) kp) + 1, QL_ALIGN));
-    cv->nhwc_toff = malloc(sizeof(int32_t) * (size_t) taps);
-    cv->off_lanes = malloc(sizeof(int32_t) * lanes);
-    cv->mult_lanes = malloc(sizeof(float) * lanes);
-    if (wt == NULL || cv->nhwc_b == NULL || cv->nhwc_toff == NULL || cv->off_lanes == NULL || cv->mult_lanes == NULL) {
+    int32_t *toff = malloc(sizeof(int32_t) * (size_t) taps);
+    if (wt == NULL || toff == NULL) {
         free(wt);
-        nhwc_unpack(cv);
+        free(toff);
         return 0;
     }
     /* k row (t, ci) of the panels is weight [ch][ci][i][j], t = i * kw + j; rows ci >= c stay zero */
@@ -99,15 +92,18 @@ int ql_nhwc_pack(ql_conv *cv, const int8_t *w) {
             }
         }
     }
-    ql_pack_vec_s8(cv->ops, (int) kp, m, wt, (size_t) m, cv->nhwc_b);
+    int packed = ql_conv_pack_pixel_major(cv, (int) kp, wt, &cv->nhwc_b);
     free(wt);
-    ql_permute_cols_i32(cv->ops, m, cv->offset, cv->off_lanes);
-    ql_permute_cols_f32(cv->ops, m, cv->mult, cv->mult_lanes);
+    if (!packed) {
+        free(toff);
+        return 0;
+    }
     for (int i = 0; i < s->kh; i++) {
         for (int j = 0; j < s->kw; j++) {
-            cv->nhwc_toff[i * s->kw + j] = (i * s->dh * pw + j * s->dw) * cp;
+            toff[i * s->kw + j] = (i * s->dh * pw + j * s->dw) * cp;
         }
     }
+    cv->nhwc_toff = toff;
     cv->nhwc_cp = cp;
     return 1;
 }
@@ -298,12 +294,11 @@ static void run_pass(const ql_conv *cv, const uint8_t *xt, int images, uint8_t *
 
 void ql_nhwc_run(const ql_conv *cv, const uint8_t *x, int images, uint8_t *y, uint8_t *scratch) {
     const ql_conv_spec *s = &cv->s;
-    int per = images_per_pass(cv, images);
-    long pass_columns = (long) per * s->oh * s->ow;
+    int per = images_per_pass(cv, images), chunk = chunk_pixels(cv, (long) per * s->oh * s->ow);
     uint8_t *xt = ql_align(scratch);
     const uint8_t **px = (const uint8_t **) ql_align(xt + (size_t) per * padded_image_bytes(cv) + 64);
-    uint8_t *out = ql_align((uint8_t *) (px + chunk_pixels(cv, pass_columns)));
-    uint8_t *buf = ql_align(out + (size_t) chunk_pixels(cv, pass_columns) * (size_t) s->m + 64);
+    uint8_t *out = ql_align((uint8_t *) (px + chunk));
+    uint8_t *buf = ql_align(out + (size_t) chunk * (size_t) s->m + 64);
     size_t x_image = (size_t) s->c * (size_t) s->ih * (size_t) s->iw, y_image = (size_t) s->m * (size_t) s->oh * (size_t) s->ow;
     /* A few images at a time, so their padded copy is still in L2 when the tiles read it. */
     for (int i0 = 0; i0 < images; i0 += per) {

@@ -82,7 +82,8 @@ class Int8ConvDifferentialTest {
                 conv("1x1 s2 odd 15x15 x2", 9, 15, 15, 12, 1, 2, 0, 2),
                 new Layer("1x1 s2 pad top/left 1 (odd phases) 13x12", 5, 13, 12, 7, 1, 1, 1, 2, 2, 1, 1, 1, 1, 0, 0, 2),
                 // small planes and deep layers (k >= 1024): the native pixel-row path (ql_conv.c run_pixel_rows; pixels as
-                // tile rows, channels as vector columns), chosen where 64-column tiles would be mostly empty
+                // tile rows, channels as vector columns), chosen where 64-column tiles would be mostly empty; on
+                // AVX512-VNNI the channel-last path takes those with a kernel window, the pointwise one stays here
                 conv("pixel rows: same 3x3 128->128 7x7", 128, 7, 7, 128, 3, 1, 1, 1),
                 conv("pixel rows: 3x3 s2 128->250 14x14 (phases, a part panel of channels)", 128, 14, 14, 250, 3, 2, 1, 1),
                 conv("pixel rows: pointwise 1030->192 14x14 (k not a multiple of 4)", 1030, 14, 14, 192, 1, 1, 0, 1),

@@ -7,5 +7,14 @@ mvn -B -q -f "$REPO_ROOT/pom.xml" -pl quant-core test-compile
 cp_file="$REPO_ROOT/quant-core/target/jmh-classpath.txt"
 mvn -B -q -f "$REPO_ROOT/pom.xml" -pl quant-core dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$cp_file"
-# shellcheck disable=SC2034  # used by the sourcing scripts
 BENCH_CLASSPATH="$REPO_ROOT/quant-core/target/test-classes:$REPO_ROOT/quant-core/target/classes:$(cat "$cp_file")"
+
+# run_bench_main HEAP CLASS ARGS...: one of the benchmark mains (OpProfile, PairedEngineBench) on that classpath, with
+# the Vector API module, the shared assets and QL_JAVA_OPTS (e.g. -Dquantlake.native.level=avx2).
+run_bench_main() {
+  local heap="$1" main="$2"
+  shift 2
+  # shellcheck disable=SC2086  # QL_JAVA_OPTS holds several options
+  java --add-modules=jdk.incubator.vector "-Xmx$heap" -XX:+UseParallelGC -Dql.assets.dir="$REPO_ROOT/../shared/assets" \
+    ${QL_JAVA_OPTS:-} -cp "$BENCH_CLASSPATH" "org.quantlake.core.bench.$main" "$@"
+}

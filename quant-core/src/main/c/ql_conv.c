@@ -313,9 +313,16 @@ static const uint8_t *shifted_row(const im2col_ctx *ctx, const uint8_t *base, si
         long t0 = row_lo * w > p ? row_lo * w : p, t1 = row_hi * w < p + len ? row_hi * w : p + len;
         if (t0 > p + len) t0 = p + len;
         if (t1 < t0) t1 = t0;
-        memset(d, zp, (size_t) (t0 - p));
-        memcpy(d + (t0 - p), plane + t0 + rs * w + cs, (size_t) (t1 - t0));
-        memset(d + (t1 - p), zp, (size_t) (p + len - t1));
+        /* [c0, c1): the part of [t0, t1) whose source t + shift lies inside the plane. Only the first row's left or
+         * the last row's right |cs| edge columns fall outside: the fix-up below writes the zero point there anyway,
+         * but reading them would touch a byte before or after the plane (past the input's end in the last one). */
+        long shift = rs * w + cs;
+        long c0 = t0 > -shift ? t0 : -shift, c1 = t1 < hw - shift ? t1 : hw - shift;
+        if (c0 > t1) c0 = t1;
+        if (c1 < c0) c1 = c0;
+        memset(d, zp, (size_t) (c0 - p));
+        memcpy(d + (c0 - p), plane + c0 + shift, (size_t) (c1 - c0));
+        memset(d + (c1 - p), zp, (size_t) (p + len - c1));
         if (cs != 0 && t1 > t0) {
             /* the edge columns of the copied rows: [0, -cs) on the left, [w - cs, w) on the right */
             long c_lo = cs < 0 ? 0 : w - cs, c_hi = cs < 0 ? -cs : w;

@@ -29,5 +29,5 @@
 #include <string.h>
 #include "ql_f32_kernels.h"
 
-const ql_fops ql_fops_avx2 = {.name = "avx2", .mr = MR, .nr = NVMAX * VL, .vl = VL, .tile = tile, .dw_plane = dw_plane,
+const ql_fops ql_fops_avx2 = {.name = "avx2", .mr = MR, .nr = NVMAX * VL, .vl = VL, .tile = tile, .tile_px = tile_px, .dw_plane = dw_plane,
                                  .gather2 = gather2};

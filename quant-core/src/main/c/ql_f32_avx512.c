@@ -34,5 +34,5 @@
 #include <string.h>
 #include "ql_f32_kernels.h"
 
-const ql_fops ql_fops_avx512 = {.name = "avx512", .mr = MR, .nr = NVMAX * VL, .vl = VL, .tile = tile, .dw_plane = dw_plane,
-                                 .gather2 = gather2};
+const ql_fops ql_fops_avx512 = {.name = "avx512", .mr = MR, .nr = NVMAX * VL, .vl = VL, .tile = tile, .tile_px = tile_px, .transpose = ql_f32_transpose_avx512, .dw_plane = dw_plane,
+                                 .gather2 = gather2, .dw_cblock = ql_fdw_cblock_avx512};

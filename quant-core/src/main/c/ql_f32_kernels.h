@@ -52,13 +52,14 @@
 #define STEP_3(r) { VT w = VSET1(a[r]); V3(FMA1, r) }
 #define STEP_4(r) { VT w = VSET1(a[r]); V4(FMA1, r) }
 
-typedef void (*f32_loop_fn)(int k, const float *a, const float *b, const int *off, VT *acc, int load);
+/* a's rows are lda floats apart: MR for a packed weights panel, the plane size when a tile_px broadcasts pixels. */
+typedef void (*f32_loop_fn)(int k, const float *a, size_t lda, const float *b, const int *off, VT *acc, int load);
 
 #define LOOP(R, N) \
-QL_T __attribute__((noinline)) static void loop_##R##_##N(int k, const float *a, const float *b, const int *off, \
-                                                          VT *acc, int load) { \
+QL_T __attribute__((noinline)) static void loop_##R##_##N(int k, const float *a, size_t lda, const float *b, \
+                                                          const int *off, VT *acc, int load) { \
     ROWS##R(DECL_##N) \
-    for (int q = 0; q < k; q++, a += MR) { \
+    for (int q = 0; q < k; q++, a += lda) { \
         const float *bq = b + off[q]; \
         B##N(BLOAD) \
         ROWS##R(STEP_##N) \
@@ -155,7 +156,7 @@ QL_T static void tile(int k, const float *a, const float *b, const int *off, int
             }
         }
     }
-    LOOPS[rows - 1][nv - 1](k, a, b, off, acc, cin != NULL);
+    LOOPS[rows - 1][nv - 1](k, a, MR, b, off, acc, cin != NULL);
     if (!epi) {
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < nv; v++) {
@@ -176,6 +177,26 @@ QL_T static void tile(int k, const float *a, const float *b, const int *off, int
             } else {
                 VMSTORE(o + v * VL, VMASK(left), x);
             }
+        }
+    }
+}
+
+/*
+ * The pixel-major tile (tile_px in ql_float.h): the same loops with the roles swapped, pixels broadcast from the
+ * activation planes (row q of pixel p at x[q * ldx + p]) and output channels in the vectors of a weights panel.
+ */
+QL_T static void tile_px(int k, const float *x, size_t ldx, const float *w, const int *off, int pixels, int nv,
+                         const float *bias, float lo, float hi, float *out, size_t ldo) {
+    VT acc[MR * NVMAX];
+    if (pixels < 1 || nv < 1) return;
+    if (pixels > MR) pixels = MR;
+    if (nv > NVMAX) nv = NVMAX;
+    LOOPS[pixels - 1][nv - 1](k, x, ldx, w, off, acc, 0);
+    VT vlo = VSET1(lo), vhi = VSET1(hi);
+    for (int v = 0; v < nv; v++) {
+        VT bb = VLOAD(bias + v * VL);
+        for (int p = 0; p < pixels; p++) {
+            VSTORE(out + (size_t) p * ldo + (size_t) v * VL, CLAMP(VADD(acc[p * NVMAX + v], bb), vlo, vhi));
         }
     }
 }

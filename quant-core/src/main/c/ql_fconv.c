@@ -28,6 +28,64 @@
 /* What packing costs the packed path, relative to its tiles (measured: about 15% on small planes). */
 #define PACK_COST 1.15
 
+/*
+ * Pixel-major (tile_px) for pointwise layers on small planes, where the column tiles fill their 16-lane vectors
+ * badly: a 7 x 7 plane is 48 + 1 columns, and the 1-column tile costs about as much as a full one. Measured with
+ * scripts/float-conv-bench.sh on MobileNetV2's pointwise layers (C harness, best of 5, same binary), against the
+ * column tiles: 7 x 7 planes 1.18-1.43x at batch 1 and 1.18-1.57x at batch 4; 14 x 14 planes 1.09-1.13x with
+ * k >= 384 but 0.96-0.98x with k = 64-96 (the transpose back into planes weighs more on a short k loop).
+ */
+#define PX_SMALL_HW 64
+#define PX_MAX_HW 256
+#define PX_MIN_K 256
+
+static int use_pixel_major(const ql_fconv *cv) {
+    const ql_fconv_spec *s = &cv->s;
+    long hw = (long) s->oh * s->ow;
+    return cv->pointwise && s->group == 1 && cv->ops->tile_px != NULL && cv->ops->transpose != NULL
+           && (hw <= PX_SMALL_HW || (hw <= PX_MAX_HW && cv->k >= PX_MIN_K));
+}
+
+/* Pixels per tile_px tile: of mr / 2 .. mr, the one that wastes the fewest pixels on the plane (the larger on ties). */
+static int pixel_tile(int hw, int mr) {
+    int best = mr, waste = (hw + mr - 1) / mr * mr - hw;
+    for (int p = mr - 1; p >= (mr + 1) / 2; p--) {
+        int w = (hw + p - 1) / p * p - hw;
+        if (w < waste) {
+            best = p;
+            waste = w;
+        }
+    }
+    return best;
+}
+
+/* The weights as [ceil(m / nr)][k][nr] panels (output channels along the vectors, zeros past m), off_packed[q] = q * nr. */
+static int pack_pixel_major(ql_fconv *cv, const float *w) {
+    const ql_fops *ops = cv->ops;
+    int nr = ops->nr, k = cv->k, m = cv->s.m, panels = (m + nr - 1) / nr;
+    cv->pixel_major = 1;
+    cv->px = pixel_tile(cv->s.oh * cv->s.ow, ops->mr);
+    cv->a_group = (size_t) panels * (size_t) k * (size_t) nr;
+    cv->a = aligned_alloc(QL_ALIGN, ql_round_up(sizeof(float) * cv->a_group, QL_ALIGN));
+    cv->off_packed = malloc(sizeof(int) * (size_t) k);
+    if (cv->a == NULL || cv->off_packed == NULL) {
+        return 0;
+    }
+    for (int q = 0; q < k; q++) {
+        cv->off_packed[q] = q * nr;
+    }
+    for (int p = 0; p < panels; p++) {
+        for (int q = 0; q < k; q++) {
+            float *row = cv->a + ((size_t) p * k + q) * nr;
+            for (int c = 0; c < nr; c++) {
+                int o = p * nr + c;
+                row[c] = o < m ? w[(size_t) o * k + q] : 0.0f;
+            }
+        }
+    }
+    return 1;
+}
+
 ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, float hi, const float *w,
                        const float *bias) {
     ql_fconv *cv = calloc(1, sizeof *cv);
@@ -44,7 +102,7 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
     cv->depthwise = s->group == s->c && s->m == s->c && s->group > 1;
     cv->pointwise = s->kh == 1 && s->kw == 1 && s->sh == 1 && s->sw == 1 && s->pt == 0 && s->pl == 0
                     && s->oh == s->ih && s->ow == s->iw;
-    cv->bias = calloc((size_t) s->m, sizeof(float));
+    cv->bias = calloc(ql_round_up((size_t) s->m, (size_t) ops->nr), sizeof(float));
     if (cv->bias == NULL) {
         ql_fconv_free(cv);
         return NULL;
@@ -60,7 +118,14 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
             return NULL;
         }
         memcpy(cv->w, w, sizeof(float) * wfloats);
+        if (!ql_fdw_prepare(cv)) {
+            ql_fconv_free(cv);
+            return NULL;
+        }
         return cv;
+    }
+    if (use_pixel_major(cv)) {
+        return pack_pixel_major(cv, w) ? cv : (ql_fconv_free(cv), NULL);
     }
     int mr = ops->mr, panels = (cv->mg + mr - 1) / mr, k = cv->k;
     cv->a_group = (size_t) panels * (size_t) k * (size_t) mr;
@@ -112,6 +177,8 @@ void ql_fconv_free(ql_fconv *cv) {
     }
     free(cv->a);
     free(cv->w);
+    free(cv->wc);
+    free(cv->bc);
     free(cv->bias);
     free(cv->off_packed);
     free(cv->off_direct);
@@ -151,6 +218,9 @@ size_t ql_fconv_scratch(const ql_fconv *cv, int images) {
     const ql_fops *ops = cv->ops;
     size_t align = QL_ALIGN / sizeof(float);
     size_t tile = (size_t) ops->mr * (size_t) ops->nr;     /* a tile's output, before it is scattered */
+    if (cv->pixel_major) {
+        return align + tile;
+    }
     if (use_direct(cv, images)) {
         /* the phases (or, pointwise, a packed last panel), a tile's output and a tile's partial sums */
         size_t phases = cv->pointwise ? (size_t) cv->k * ops->nr
@@ -394,8 +464,35 @@ static void run_packed(const ql_fconv *cv, const float *x, int images, float *y,
     }
 }
 
+/* ---- pixel-major: per image, tile_px tiles of px pixels x nr output channels, transposed into the planes ---- */
+
+static void run_pixel_major(const ql_fconv *cv, const float *x, int images, float *y, float *scratch) {
+    const ql_fops *ops = cv->ops;
+    const ql_fconv_spec *s = &cv->s;
+    int nr = ops->nr, vl = ops->vl, k = cv->k, m = s->m, px = cv->px;
+    size_t hw = (size_t) s->oh * s->ow;
+    float *buf = ql_falign(scratch);
+    for (int img = 0; img < images; img++) {
+        const float *xi = x + (size_t) img * s->c * hw;
+        float *yi = y + (size_t) img * m * hw;
+        /* weights panel outer: its k x nr floats stay in L2 across the plane's tiles */
+        for (int m0 = 0; m0 < m; m0 += nr) {
+            int cols = m - m0 < nr ? m - m0 : nr, nv = (cols + vl - 1) / vl;
+            const float *panel = cv->a + (size_t) (m0 / nr) * k * nr;
+            for (size_t p0 = 0; p0 < hw; p0 += (size_t) px) {
+                int n = hw - p0 < (size_t) px ? (int) (hw - p0) : px;
+                ops->tile_px(k, xi + p0, hw, panel, cv->off_packed, n, nv, cv->bias + m0, cv->lo, cv->hi, buf,
+                             (size_t) nr);
+                ops->transpose(buf, (size_t) nr, n, cols, yi + (size_t) m0 * hw + p0, hw);
+            }
+        }
+    }
+}
+
 void ql_fconv_run(const ql_fconv *cv, const float *x, int images, float *y, float *scratch) {
-    if (cv->depthwise) {
+    if (cv->pixel_major) {
+        run_pixel_major(cv, x, images, y, scratch);
+    } else if (cv->depthwise) {
         ql_fdw_run(cv, x, images, y, scratch);
     } else if (use_direct(cv, images)) {
         run_direct(cv, x, images, y, scratch);

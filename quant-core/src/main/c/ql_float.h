@@ -30,6 +30,33 @@ typedef struct {
     float *tmp;      /* (oh - 1) * qw + ow floats: the wide rows, when qw > ow */
 } ql_fdw;
 
+/* Channels per block of the channel-blocked depthwise kernel: one zmm of channels. */
+#define QL_FDWC_LANES 16
+
+/*
+ * One block of up to QL_FDWC_LANES channels of one image of a depthwise conv, computed with the channels across the
+ * vector lanes (the layout ONNX Runtime's NCHWc kernels use): rows of the input are transposed into a zero-padded
+ * strip buf[row][pw][16], each output pixel is one vector of the block's channels, and the outputs are transposed
+ * back into the NCHW planes. Output (oh, ow) of channel c = clamp(sum_ij w[i * kw + j][c] * P[oh*sh + i*dh][ow*sw +
+ * j*dw] + bias[c], lo, hi), one fused multiply-add per tap in the order (i, j) from 0, then the bias added: per lane
+ * the same operations as dw_plane, so the same bits.
+ */
+typedef struct {
+    const struct ql_fconv_spec_s *s;
+    const float *x;      /* the block's first input plane: channel c at x + c * ih * iw */
+    float *y;            /* the block's first output plane: channel c at y + c * oh * ow */
+    int channels;        /* 1 .. QL_FDWC_LANES */
+    int pw;              /* padded width the taps read: (ow - 1) * sw + (kw - 1) * dw + 1 */
+    int strip;           /* output rows per strip (the strip's input rows fit buf) */
+    const float *w;      /* [kh * kw][16], zero for lanes >= channels */
+    const float *bias;   /* [16] */
+    float lo, hi;
+    float *buf;          /* QL_ALIGN-aligned, ql_fdwc_buf_floats */
+} ql_fdwc;
+
+/* Floats of buf for a strip of `strip` output rows: its input rows, plus what the last pixel block reads past them. */
+size_t ql_fdwc_buf_floats(int kh, int dh, int sh, int sw, int pw, int strip);
+
 /*
  * One level's fp32 building blocks. A tile is mr rows (output channels) x nr columns (pixels); its operands are
  * panels: the weights' [k][mr] (broadcast, packed once per layer), the activations' rows (vectors: row q of a tile at b +
@@ -48,11 +75,28 @@ typedef struct {
      */
     void (*tile)(int k, const float *a, const float *b, const int *off, int rows, const float *cin, size_t ldc,
                  int epi, const float *bias, float lo, float hi, float *out, size_t ldo, int cols);
+    /*
+     * The pixel-major tile: acc[p][c] = sum_{q < k} x[q * ldx + p] * w[off[q] + c], in the order q = 0, 1, ... (one
+     * fused multiply-add per term, the same chain as tile's), for p < pixels (<= mr) and c < nv * vl (nv <= nr / vl);
+     * out[p * ldo + c] = clamp(acc[p][c] + bias[c], lo, hi). Pixels are broadcast, output channels are the vectors:
+     * a plane of 49 pixels fills 7 tiles of 7 exactly, where tile's 16-lane columns fill 48 + 1.
+     */
+    void (*tile_px)(int k, const float *x, size_t ldx, const float *w, const int *off, int pixels, int nv,
+                    const float *bias, float lo, float hi, float *out, size_t ldo);
+    /* dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols (rows <= 16), or NULL: the level has no vector
+     * transpose (and the pixel-major path does not run). */
+    void (*transpose)(const float *src, size_t lds, int rows, int cols, float *dst, size_t ldd);
     /* One depthwise plane (ql_fdw). Reads up to qw + kw * dw + 64 floats past the last phase (dropped columns). */
     void (*dw_plane)(const ql_fdw *d);
     /* out[b] = in[2 * b] for b < n (reads in[0 .. 2n - 2] only): stride-2 phases. */
     void (*gather2)(const float *in, float *out, int n);
+    /* One channel block of a depthwise conv (ql_fdwc), or NULL: the level has no such kernel (dw_plane runs). */
+    void (*dw_cblock)(const ql_fdwc *d);
 } ql_fops;
+
+/* The AVX-512 channel-blocked depthwise kernel and transpose (ql_fdw_avx512.c). */
+void ql_fdw_cblock_avx512(const ql_fdwc *d);
+void ql_f32_transpose_avx512(const float *src, size_t lds, int rows, int cols, float *dst, size_t ldd);
 
 extern const ql_fops ql_fops_avx512, ql_fops_avx2;
 
@@ -63,7 +107,7 @@ const ql_fops *ql_fops_for(int level);
 int ql_cpu_fma(void);
 
 /* Geometry of one float Conv layer (the Java FloatConvSpec's ints, field for field), plus its clamp. */
-typedef struct {
+typedef struct ql_fconv_spec_s {
     int c, ih, iw;
     int m, group;
     int kh, kw, sh, sw, dh, dw, pt, pl;

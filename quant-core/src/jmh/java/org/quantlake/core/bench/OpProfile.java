@@ -74,7 +74,19 @@ public final class OpProfile {
                 model, engine, batch, KernelProvider.int8Kernels().name(), wall, batch * 1000 / wall, stepsMs, runs);
         byKind.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).forEach(e ->
                 System.out.printf("  %-28s %9.3f ms %6.1f%%%n", e.getKey(), e.getValue(), 100 * e.getValue() / wall));
-        System.out.println("  top nodes:");
+        if (Boolean.getBoolean("quantlake.profile.all")) {
+            // Every node in graph order, with its weight's shape: to line up against another engine's profile.
+            System.out.println("  all nodes, graph order:");
+            for (Node n : compiled.graph().nodes()) {
+                Long ns = nanos.get(n.name());
+                if (ns == null) continue;
+                String w = n.inputs().size() > 1 && compiled.graph().initializers().containsKey(n.inputs().get(1))
+                        ? java.util.Arrays.toString(compiled.graph().initializers().get(n.inputs().get(1)).dims()) : "";
+                System.out.printf("  %-28s %-22s %9.3f ms  %s%n", kind.get(n.name()), n.name(), ns / 1e6 / measured, w);
+            }
+            return;
+        }
+        System.out.println("  top nodes (-Dquantlake.profile.all=true lists every node):");
         nanos.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12).forEach(e ->
                 System.out.printf("  %-28s %-22s %9.3f ms%n", kind.get(e.getKey()), e.getKey(),
                         e.getValue() / 1e6 / measured));

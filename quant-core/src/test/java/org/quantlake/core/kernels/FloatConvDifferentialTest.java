@@ -53,6 +53,39 @@ class FloatConvDifferentialTest {
         out.add(new Layer("depthwise 7x7 s2 dilation 2", 5, 31, 29, 5, 5, 7, 7, 2, 2, 2, 2, 3, 3, 3, 3, 2));
         out.add(new Layer("depthwise 9x9 (more taps than the vector path keeps)", 2, 12, 12, 2, 2, 9, 9, 1, 1, 1, 1, 4,
                 4, 4, 4, 1));
+        // The channel-blocked depthwise kernel (AVX-512): channel tails, row pairs on planes up to 8 wide (odd row
+        // counts, exactly 8), blocks of 16 with tails, strips of rows on wide planes, padding that hides input columns.
+        out.add(new Layer("depthwise 3x3 17ch 7x7 x2 (row pairs, a channel tail)", 17, 7, 7, 17, 17, 3, 3, 1, 1, 1, 1,
+                1, 1, 1, 1, 2));
+        out.add(new Layer("depthwise 3x3 s2 40ch 14x14 (row pairs at stride 2)", 40, 14, 14, 40, 40, 3, 3, 2, 2, 1, 1,
+                1, 1, 1, 1, 1));
+        out.add(new Layer("depthwise 3x3 33ch 8x8 and 9 wide", 33, 8, 9, 33, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+        out.add(new Layer("depthwise 5x5 20ch 40x37 (16 + 16 + 8 and 5 pixels)", 20, 40, 37, 20, 20, 5, 5, 1, 1, 1, 1,
+                2, 2, 2, 2, 1));
+        out.add(new Layer("depthwise 3x3 16ch 120x120 (strips of rows)", 16, 120, 120, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1,
+                1, 1, 1));
+        out.add(new Layer("depthwise 3x3 s2 18ch 23x29 pads 0,2 / 2,0", 18, 23, 29, 18, 18, 3, 3, 2, 2, 1, 1, 0, 2, 2,
+                0, 2));
+        out.add(new Layer("depthwise 3x3 s3 dilation 3 20ch 20x20", 20, 20, 20, 20, 20, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+                1));
+        out.add(new Layer("depthwise 7x7 pads 5 16ch 5x5 (all taps near padding)", 16, 5, 5, 16, 16, 7, 7, 1, 1, 1, 1,
+                5, 5, 5, 5, 1));
+        out.add(new Layer("depthwise 1x1 s2 16ch 10x10 (the last input column unread)", 16, 10, 10, 16, 16, 1, 1, 2, 2,
+                1, 1, 0, 0, 0, 0, 1));
+        out.add(new Layer("depthwise 3x3 s2 dilation 2 12ch 17x33 x3", 12, 17, 33, 12, 12, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2,
+                3));
+        // The pixel-major pointwise path (AVX-512): planes up to 8 x 8 at any depth, up to 16 x 16 from k = 256; tiles
+        // of 4-8 pixels, output-channel panels with tails, several images.
+        out.add(new Layer("pointwise 37->50 on 7x7 x3 (pixel-major, 7-pixel tiles, a 2-channel panel tail)", 37, 7, 7,
+                50, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3));
+        out.add(new Layer("pointwise 3->5 on 1x1 (pixel-major, one pixel)", 3, 1, 1, 5, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0,
+                2));
+        out.add(new Layer("pointwise 260->100 on 13x13 (pixel-major, deep)", 260, 13, 13, 100, 1, 1, 1, 1, 1, 1, 1, 0,
+                0, 0, 0, 1));
+        out.add(new Layer("pointwise 300->17 on 16x15 x2 (pixel-major, 8-pixel tiles)", 300, 16, 15, 17, 1, 1, 1, 1, 1,
+                1, 1, 0, 0, 0, 0, 2));
+        out.add(new Layer("pointwise 64->96 on 8x7 (pixel-major, k short)", 64, 8, 7, 96, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0,
+                0, 1));
         return out;
     }
 

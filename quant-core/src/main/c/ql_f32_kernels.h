@@ -52,14 +52,13 @@
 #define STEP_3(r) { VT w = VSET1(a[r]); V3(FMA1, r) }
 #define STEP_4(r) { VT w = VSET1(a[r]); V4(FMA1, r) }
 
-/* a's rows are lda floats apart: MR for a packed weights panel, the plane size when a tile_px broadcasts pixels. */
-typedef void (*f32_loop_fn)(int k, const float *a, size_t lda, const float *b, const int *off, VT *acc, int load);
+typedef void (*f32_loop_fn)(int k, const float *a, const float *b, const int *off, VT *acc, int load);
 
 #define LOOP(R, N) \
-QL_T __attribute__((noinline)) static void loop_##R##_##N(int k, const float *a, size_t lda, const float *b, \
-                                                          const int *off, VT *acc, int load) { \
+QL_T __attribute__((noinline)) static void loop_##R##_##N(int k, const float *a, const float *b, const int *off, \
+                                                          VT *acc, int load) { \
     ROWS##R(DECL_##N) \
-    for (int q = 0; q < k; q++, a += lda) { \
+    for (int q = 0; q < k; q++, a += MR) { \
         const float *bq = b + off[q]; \
         B##N(BLOAD) \
         ROWS##R(STEP_##N) \
@@ -137,6 +136,93 @@ static const f32_loop_fn LOOPS[MR][NVMAX] = {
 #endif
 };
 
+/* The pixel-major loops: the broadcast side is read at a + aoff[q] (row q of the activations, r pixels along it)
+ * instead of a packed panel. */
+typedef void (*f32_px_loop_fn)(int k, const float *a, const int *aoff, const float *b, const int *off, VT *acc,
+                               int load);
+
+#define PX_STEP_1(r) { VT w = VSET1(aq[r]); V1(FMA1, r) }
+#define PX_STEP_2(r) { VT w = VSET1(aq[r]); V2(FMA1, r) }
+#define PX_STEP_3(r) { VT w = VSET1(aq[r]); V3(FMA1, r) }
+#define PX_STEP_4(r) { VT w = VSET1(aq[r]); V4(FMA1, r) }
+
+#define PX_LOOP(R, N) \
+QL_T __attribute__((noinline)) static void px_loop_##R##_##N(int k, const float *a, const int *aoff, const float *b, \
+                                                             const int *off, VT *acc, int load) { \
+    ROWS##R(DECL_##N) \
+    for (int q = 0; q < k; q++) { \
+        const float *aq = a + aoff[q], *bq = b + off[q]; \
+        B##N(BLOAD) \
+        ROWS##R(PX_STEP_##N) \
+    } \
+    ROWS##R(SAVE_##N) \
+}
+
+#if NVMAX == 2
+#define PX_LOOPS_R(R) PX_LOOP(R, 1) PX_LOOP(R, 2)
+#define PX_TAB_R(R) {px_loop_##R##_1, px_loop_##R##_2},
+#elif NVMAX == 3
+#define PX_LOOPS_R(R) PX_LOOP(R, 1) PX_LOOP(R, 2) PX_LOOP(R, 3)
+#define PX_TAB_R(R) {px_loop_##R##_1, px_loop_##R##_2, px_loop_##R##_3},
+#else
+#define PX_LOOPS_R(R) PX_LOOP(R, 1) PX_LOOP(R, 2) PX_LOOP(R, 3) PX_LOOP(R, 4)
+#define PX_TAB_R(R) {px_loop_##R##_1, px_loop_##R##_2, px_loop_##R##_3, px_loop_##R##_4},
+#endif
+
+PX_LOOPS_R(1) PX_LOOPS_R(2) PX_LOOPS_R(3) PX_LOOPS_R(4)
+#if MR >= 5
+PX_LOOPS_R(5)
+#endif
+#if MR >= 6
+PX_LOOPS_R(6)
+#endif
+#if MR >= 7
+PX_LOOPS_R(7)
+#endif
+#if MR >= 8
+PX_LOOPS_R(8)
+#endif
+#if MR >= 9
+PX_LOOPS_R(9)
+#endif
+#if MR >= 10
+PX_LOOPS_R(10)
+#endif
+#if MR >= 11
+PX_LOOPS_R(11)
+#endif
+#if MR >= 12
+PX_LOOPS_R(12)
+#endif
+
+static const f32_px_loop_fn PX_LOOPS[MR][NVMAX] = {
+    PX_TAB_R(1) PX_TAB_R(2) PX_TAB_R(3) PX_TAB_R(4)
+#if MR >= 5
+    PX_TAB_R(5)
+#endif
+#if MR >= 6
+    PX_TAB_R(6)
+#endif
+#if MR >= 7
+    PX_TAB_R(7)
+#endif
+#if MR >= 8
+    PX_TAB_R(8)
+#endif
+#if MR >= 9
+    PX_TAB_R(9)
+#endif
+#if MR >= 10
+    PX_TAB_R(10)
+#endif
+#if MR >= 11
+    PX_TAB_R(11)
+#endif
+#if MR >= 12
+    PX_TAB_R(12)
+#endif
+};
+
 /* Clamp that lets NaN through, as Java's Math.min(Math.max(x, lo), hi): max/min return their second operand when
  * either is NaN. */
 #define CLAMP(x, lo, hi) VMIN(hi, VMAX(lo, x))
@@ -156,7 +242,7 @@ QL_T static void tile(int k, const float *a, const float *b, const int *off, int
             }
         }
     }
-    LOOPS[rows - 1][nv - 1](k, a, MR, b, off, acc, cin != NULL);
+    LOOPS[rows - 1][nv - 1](k, a, b, off, acc, cin != NULL);
     if (!epi) {
         for (int r = 0; r < rows; r++) {
             for (int v = 0; v < nv; v++) {
@@ -182,16 +268,31 @@ QL_T static void tile(int k, const float *a, const float *b, const int *off, int
 }
 
 /*
- * The pixel-major tile (tile_px in ql_float.h): the same loops with the roles swapped, pixels broadcast from the
- * activation planes (row q of pixel p at x[q * ldx + p]) and output channels in the vectors of a weights panel.
+ * The pixel-major tile (tile_px in ql_float.h): the GEMM with the roles swapped, pixels broadcast from the activation
+ * rows (row q of pixel p at x[xoff[q] + p]) and output channels in the vectors of a weights panel.
  */
-QL_T static void tile_px(int k, const float *x, size_t ldx, const float *w, const int *off, int pixels, int nv,
-                         const float *bias, float lo, float hi, float *out, size_t ldo) {
+QL_T static void tile_px(int k, const float *x, const int *xoff, const float *w, const int *off, int pixels, int nv,
+                         const float *cin, int epi, const float *bias, float lo, float hi, float *out, size_t ldo) {
     VT acc[MR * NVMAX];
     if (pixels < 1 || nv < 1) return;
     if (pixels > MR) pixels = MR;
     if (nv > NVMAX) nv = NVMAX;
-    LOOPS[pixels - 1][nv - 1](k, x, ldx, w, off, acc, 0);
+    if (cin != NULL) {
+        for (int p = 0; p < pixels; p++) {
+            for (int v = 0; v < nv; v++) {
+                acc[p * NVMAX + v] = VLOAD(cin + (size_t) p * ldo + (size_t) v * VL);
+            }
+        }
+    }
+    PX_LOOPS[pixels - 1][nv - 1](k, x, xoff, w, off, acc, cin != NULL);
+    if (!epi) {
+        for (int p = 0; p < pixels; p++) {
+            for (int v = 0; v < nv; v++) {
+                VSTORE(out + (size_t) p * ldo + (size_t) v * VL, acc[p * NVMAX + v]);
+            }
+        }
+        return;
+    }
     VT vlo = VSET1(lo), vhi = VSET1(hi);
     for (int v = 0; v < nv; v++) {
         VT bb = VLOAD(bias + v * VL);

@@ -11,10 +11,15 @@
  *   conv). Packing measured about 30% of a 64-channel 3x3 conv's time; the phase copy is one pass over the input.
  * - packed (small planes at large batches, e.g. 7 x 7 at batch 32, where wide rows would waste 2 of 9 columns): an
  *   implicit im2col packs chunks of output columns, global across the images of a call, into [k][nr] panels.
+ * - pixel-major (levels with tile_px and transpose, AVX-512; planes of at most 256 pixels, chosen once per layer):
+ *   the roles swap. Pixels are broadcast from the input (pointwise) or its phases (read at off_direct, as direct
+ *   does), output channels are the vectors of [k][nr] weight panels, and each tile's pixel-major result is
+ *   transposed into the planes. A tile is at most mr pixels of one output row (or of the flat plane, pointwise), so
+ *   a 7 x 7 or 13 x 13 plane wastes no lanes, where the column tiles cover 49 columns as 48 + 1.
  *
  * Deep layers are split into k blocks (KC): the partial sums go through a buffer and resume in the next block's
  * accumulators, the same chain of fused multiply-adds. Every output is therefore bias + one k-ordered chain
- * whatever the path, the k blocking, the chunk, the batch or a column's position: both paths give the same bits.
+ * whatever the path, the k blocking, the chunk, the batch or a column's position: all paths give the same bits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +38,10 @@
  * badly: a 7 x 7 plane is 48 + 1 columns, and the 1-column tile costs about as much as a full one. Measured with
  * scripts/float-conv-bench.sh on MobileNetV2's pointwise layers (C harness, best of 5, same binary), against the
  * column tiles: 7 x 7 planes 1.18-1.43x at batch 1 and 1.18-1.57x at batch 4; 14 x 14 planes 1.09-1.13x with
- * k >= 384 but 0.96-0.98x with k = 64-96 (the transpose back into planes weighs more on a short k loop).
+ * k >= 384 but 0.96-0.98x with k = 64-96 (the transpose back into planes weighs more on a short k loop). With a
+ * kernel window, on planes up to 16 x 16: SqueezeNet's 3x3 expand convs on 13 x 13 1.31-1.68x, ResNet-18's 3x3
+ * convs on 7 x 7 1.59x and on 14 x 14 1.08x, its stride-2 convs to 7 x 7 and 14 x 14 1.10-1.29x (batch 1; batch 4
+ * the same within noise).
  */
 #define PX_SMALL_HW 64
 #define PX_MAX_HW 256
@@ -42,8 +50,13 @@
 static int use_pixel_major(const ql_fconv *cv) {
     const ql_fconv_spec *s = &cv->s;
     long hw = (long) s->oh * s->ow;
-    return cv->pointwise && s->group == 1 && cv->ops->tile_px != NULL && cv->ops->transpose != NULL
-           && (hw <= PX_SMALL_HW || (hw <= PX_MAX_HW && cv->k >= PX_MIN_K));
+    if (s->group != 1 || cv->ops->tile_px == NULL || cv->ops->transpose == NULL || !cv->direct_ok) {
+        return 0;
+    }
+    if (cv->pointwise) {
+        return hw <= PX_SMALL_HW || (hw <= PX_MAX_HW && cv->k >= PX_MIN_K);
+    }
+    return hw <= PX_MAX_HW;
 }
 
 /* Pixels per tile_px tile: of mr / 2 .. mr, the one that wastes the fewest pixels on the plane (the larger on ties). */
@@ -59,20 +72,27 @@ static int pixel_tile(int hw, int mr) {
     return best;
 }
 
-/* The weights as [ceil(m / nr)][k][nr] panels (output channels along the vectors, zeros past m), off_packed[q] = q * nr. */
+/* Pixel-major tiles per plane. */
+static int px_tiles(const ql_fconv *cv) {
+    const ql_fconv_spec *s = &cv->s;
+    if (cv->pointwise) {
+        return (s->oh * s->ow + cv->px - 1) / cv->px;
+    }
+    return s->oh * ((s->ow + cv->px - 1) / cv->px);
+}
+
+/* The weights as [ceil(m / nr)][k][nr] panels (output channels along the vectors, zeros past m): row q at
+ * off_packed[q] = q * nr, the rows in the order of off_direct. */
 static int pack_pixel_major(ql_fconv *cv, const float *w) {
     const ql_fops *ops = cv->ops;
     int nr = ops->nr, k = cv->k, m = cv->s.m, panels = (m + nr - 1) / nr;
     cv->pixel_major = 1;
-    cv->px = pixel_tile(cv->s.oh * cv->s.ow, ops->mr);
+    /* pointwise: tiles along the whole plane (its rows are contiguous); otherwise along each output row */
+    cv->px = pixel_tile(cv->pointwise ? cv->s.oh * cv->s.ow : cv->s.ow, ops->mr);
     cv->a_group = (size_t) panels * (size_t) k * (size_t) nr;
     cv->a = aligned_alloc(QL_ALIGN, ql_round_up(sizeof(float) * cv->a_group, QL_ALIGN));
-    cv->off_packed = malloc(sizeof(int) * (size_t) k);
-    if (cv->a == NULL || cv->off_packed == NULL) {
+    if (cv->a == NULL) {
         return 0;
-    }
-    for (int q = 0; q < k; q++) {
-        cv->off_packed[q] = q * nr;
     }
     for (int p = 0; p < panels; p++) {
         for (int q = 0; q < k; q++) {
@@ -124,15 +144,10 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
         }
         return cv;
     }
-    if (use_pixel_major(cv)) {
-        return pack_pixel_major(cv, w) ? cv : (ql_fconv_free(cv), NULL);
-    }
     int mr = ops->mr, panels = (cv->mg + mr - 1) / mr, k = cv->k;
-    cv->a_group = (size_t) panels * (size_t) k * (size_t) mr;
-    cv->a = aligned_alloc(QL_ALIGN, ql_round_up(sizeof(float) * cv->a_group * (size_t) s->group, QL_ALIGN));
     cv->off_packed = malloc(sizeof(int) * (size_t) k);
     cv->off_direct = malloc(sizeof(int) * (size_t) k);
-    if (cv->a == NULL || cv->off_packed == NULL || cv->off_direct == NULL) {
+    if (cv->off_packed == NULL || cv->off_direct == NULL) {
         ql_fconv_free(cv);
         return NULL;
     }
@@ -152,6 +167,15 @@ ql_fconv *ql_fconv_new(const ql_fops *ops, const ql_fconv_spec *s, float lo, flo
                                    + (size_t) (ri / s->sh) * cv->qw + (size_t) (cj / s->sw));
     }
     cv->kc = k < KC + KC / 2 ? k : KC;
+    if (use_pixel_major(cv)) {
+        return pack_pixel_major(cv, w) ? cv : (ql_fconv_free(cv), NULL);
+    }
+    cv->a_group = (size_t) panels * (size_t) k * (size_t) mr;
+    cv->a = aligned_alloc(QL_ALIGN, ql_round_up(sizeof(float) * cv->a_group * (size_t) s->group, QL_ALIGN));
+    if (cv->a == NULL) {
+        ql_fconv_free(cv);
+        return NULL;
+    }
     for (int g = 0; g < s->group; g++) {
         for (int p = 0; p < panels; p++) {
             float *panel = cv->a + (size_t) g * cv->a_group + (size_t) p * k * mr;
@@ -219,7 +243,10 @@ size_t ql_fconv_scratch(const ql_fconv *cv, int images) {
     size_t align = QL_ALIGN / sizeof(float);
     size_t tile = (size_t) ops->mr * (size_t) ops->nr;     /* a tile's output, before it is scattered */
     if (cv->pixel_major) {
-        return align + tile;
+        /* the phases (none when pointwise), a tile's output and, when k is blocked, the partial sums of a panel's tiles */
+        size_t phases = cv->pointwise ? 0 : (size_t) cv->cg * cv->s.sh * cv->s.sw * cv->phase;
+        size_t part = cv->kc < cv->k ? (size_t) px_tiles(cv) * tile : 0;
+        return 3 * align + phases + tile + part;
     }
     if (use_direct(cv, images)) {
         /* the phases (or, pointwise, a packed last panel), a tile's output and a tile's partial sums */
@@ -469,21 +496,45 @@ static void run_packed(const ql_fconv *cv, const float *x, int images, float *y,
 static void run_pixel_major(const ql_fconv *cv, const float *x, int images, float *y, float *scratch) {
     const ql_fops *ops = cv->ops;
     const ql_fconv_spec *s = &cv->s;
-    int nr = ops->nr, vl = ops->vl, k = cv->k, m = s->m, px = cv->px;
-    size_t hw = (size_t) s->oh * s->ow;
-    float *buf = ql_falign(scratch);
+    int nr = ops->nr, vl = ops->vl, k = cv->k, kc = cv->kc, m = s->m, px = cv->px, tiles = px_tiles(cv);
+    size_t hw = (size_t) s->oh * s->ow, tile = (size_t) ops->mr * nr;
+    float *phases = ql_falign(scratch);
+    float *buf = ql_falign(phases + (cv->pointwise ? 0 : (size_t) cv->cg * s->sh * s->sw * cv->phase));
+    float *part = ql_falign(buf + tile);
     for (int img = 0; img < images; img++) {
-        const float *xi = x + (size_t) img * s->c * hw;
+        const float *xi = x + (size_t) img * s->c * s->ih * s->iw;
         float *yi = y + (size_t) img * m * hw;
-        /* weights panel outer: its k x nr floats stay in L2 across the plane's tiles */
+        if (!cv->pointwise) {
+            ql_fphases_load(ops, s, cv->cg, cv->ph2, cv->qw, cv->phase, xi, phases);
+            xi = phases;
+        }
+        /* weights panel outer: its k block stays in L1/L2 across the plane's tiles */
         for (int m0 = 0; m0 < m; m0 += nr) {
             int cols = m - m0 < nr ? m - m0 : nr, nv = (cols + vl - 1) / vl;
             const float *panel = cv->a + (size_t) (m0 / nr) * k * nr;
-            for (size_t p0 = 0; p0 < hw; p0 += (size_t) px) {
-                int n = hw - p0 < (size_t) px ? (int) (hw - p0) : px;
-                ops->tile_px(k, xi + p0, hw, panel, cv->off_packed, n, nv, cv->bias + m0, cv->lo, cv->hi, buf,
-                             (size_t) nr);
-                ops->transpose(buf, (size_t) nr, n, cols, yi + (size_t) m0 * hw + p0, hw);
+            for (int k0 = 0; k0 < k; k0 += kc) {
+                int kb = k - k0 < kc ? k - k0 : kc, last = k0 + kb == k;
+                for (int t = 0; t < tiles; t++) {
+                    /* tile t: pointwise, px pixels of the flat plane; otherwise pixels [ow0, ow0 + n) of row oh */
+                    size_t p0, wide;
+                    int n;
+                    if (cv->pointwise) {
+                        p0 = wide = (size_t) t * px;
+                        n = hw - p0 < (size_t) px ? (int) (hw - p0) : px;
+                    } else {
+                        int per_row = (s->ow + px - 1) / px, oh = t / per_row, ow0 = t % per_row * px;
+                        p0 = (size_t) oh * s->ow + ow0;
+                        wide = (size_t) oh * cv->qw + ow0;
+                        n = s->ow - ow0 < px ? s->ow - ow0 : px;
+                    }
+                    float *pt = part + (size_t) t * tile;
+                    ops->tile_px(kb, xi + wide, cv->off_direct + k0, panel, cv->off_packed + k0, n, nv,
+                                 k0 == 0 ? NULL : pt, last, cv->bias + m0, cv->lo, cv->hi, last ? buf : pt,
+                                 (size_t) nr);
+                    if (last) {
+                        ops->transpose(buf, (size_t) nr, n, cols, yi + (size_t) m0 * hw + p0, hw);
+                    }
+                }
             }
         }
     }

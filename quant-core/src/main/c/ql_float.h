@@ -76,13 +76,15 @@ typedef struct {
     void (*tile)(int k, const float *a, const float *b, const int *off, int rows, const float *cin, size_t ldc,
                  int epi, const float *bias, float lo, float hi, float *out, size_t ldo, int cols);
     /*
-     * The pixel-major tile: acc[p][c] = sum_{q < k} x[q * ldx + p] * w[off[q] + c], in the order q = 0, 1, ... (one
-     * fused multiply-add per term, the same chain as tile's), for p < pixels (<= mr) and c < nv * vl (nv <= nr / vl);
-     * out[p * ldo + c] = clamp(acc[p][c] + bias[c], lo, hi). Pixels are broadcast, output channels are the vectors:
-     * a plane of 49 pixels fills 7 tiles of 7 exactly, where tile's 16-lane columns fill 48 + 1.
+     * The pixel-major tile: acc[p][c] = (cin ? cin[p * ldo + c] : 0) + sum_{q < k} x[xoff[q] + p] * w[off[q] + c], in
+     * the order q = 0, 1, ... (one fused multiply-add per term, the same chain as tile's), for p < pixels (<= mr) and
+     * c < nv * vl (nv <= nr / vl). Then (epi == 0) the raw acc is stored at out + p * ldo, a partial sum to resume
+     * from with cin, or (epi == 1) clamp(acc[p][c] + bias[c], lo, hi) is. Pixels are broadcast and output channels
+     * are the vectors: a 7-pixel plane row fills a tile of 7 exactly, where tile's 16-lane columns cover a 7 x 7
+     * plane as 48 + 1.
      */
-    void (*tile_px)(int k, const float *x, size_t ldx, const float *w, const int *off, int pixels, int nv,
-                    const float *bias, float lo, float hi, float *out, size_t ldo);
+    void (*tile_px)(int k, const float *x, const int *xoff, const float *w, const int *off, int pixels, int nv,
+                    const float *cin, int epi, const float *bias, float lo, float hi, float *out, size_t ldo);
     /* dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols (rows <= 16), or NULL: the level has no vector
      * transpose (and the pixel-major path does not run). */
     void (*transpose)(const float *src, size_t lds, int rows, int cols, float *dst, size_t ldd);

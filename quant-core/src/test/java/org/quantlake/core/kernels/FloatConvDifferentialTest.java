@@ -86,6 +86,16 @@ class FloatConvDifferentialTest {
                 1, 1, 0, 0, 0, 0, 2));
         out.add(new Layer("pointwise 64->96 on 8x7 (pixel-major, k short)", 64, 8, 7, 96, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0,
                 0, 1));
+        // Pixel-major with a kernel window (planes up to 256 pixels): tiles along each output row read the stride
+        // phases; deep layers split k into blocks whose partial sums resume.
+        out.add(new Layer("3x3 100->70 on 13x13 x2 (pixel-major rows of 7 + 6, k = 900 in blocks)", 100, 13, 13, 70, 1,
+                3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2));
+        out.add(new Layer("3x3 s2 90->20 14x14 -> 7x7 (pixel-major, stride phases, k = 810 in blocks)", 90, 14, 14, 20,
+                1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1));
+        out.add(new Layer("1x1 s2 40->50 on 16x16 (pixel-major, not pointwise)", 40, 16, 16, 50, 1, 1, 1, 2, 2, 1, 1, 0,
+                0, 0, 0, 2));
+        out.add(new Layer("3x2 dilation 2x1 pads 2,0 / 1,1 on 9x20 (pixel-major, 19-wide rows)", 6, 9, 20, 9, 1, 3, 2,
+                1, 1, 2, 1, 2, 0, 1, 1, 1));
         return out;
     }
 

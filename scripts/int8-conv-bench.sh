@@ -6,11 +6,10 @@
 #   scripts/int8-conv-bench.sh 256 512 14 3 2 1      # in-channels out-channels size kernel stride images [groups]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-src=quant-core/src/main/c
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-# shellcheck disable=SC2046
-gcc -std=gnu11 -O3 -ffp-contract=off -I"$src" $(ls "$src"/*.c | grep -v ql_jni) scripts/bench/int8_conv_bench.c -lm -o "$out"
+# shellcheck source=lib/c-harness.sh
+source scripts/lib/c-harness.sh
+build_c_harness scripts/bench/int8_conv_bench.c
+out="$HARNESS"
 if [[ $# -gt 0 ]]; then
   "$out" "$@"
   exit 0

@@ -9,34 +9,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "ql_fconv_impl.h"
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
-}
+#include "layer_args.h"
 
 static double best_of_5(const ql_fconv *cv, const float *x, int images, float *y, float *scratch, int iters) {
     double best = 1e9;
     for (int r = 0; r < 5; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (int i = 0; i < iters; i++) ql_fconv_run(cv, x, images, y, scratch);
-        double dt = (now() - t0) / iters;
+        double dt = (bench_now() - t0) / iters;
         if (dt < best) best = dt;
     }
     return best;
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: %s in-channels out-channels size kernel stride images [groups]\n", argv[0]);
+    bench_layer l;
+    if (!bench_layer_parse(argc, argv, &l)) {
         return 2;
     }
-    int c = atoi(argv[1]), m = atoi(argv[2]), h = atoi(argv[3]), k = atoi(argv[4]), s = atoi(argv[5]);
-    int images = atoi(argv[6]), groups = argc == 8 ? atoi(argv[7]) : 1;
-    int p = k / 2, o = (h + 2 * p - k) / s + 1;
+    int c = l.c, m = l.m, h = l.h, k = l.k, s = l.s, images = l.images, groups = l.groups, p = l.p, o = l.o;
     const ql_fops *ops = ql_fops_for(0);
     if (ops == NULL) {
         fprintf(stderr, "this CPU runs no native float level\n");

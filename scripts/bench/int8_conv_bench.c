@@ -8,23 +8,15 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include "ql_conv_impl.h"
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double) t.tv_sec + (double) t.tv_nsec * 1e-9;
-}
+#include "layer_args.h"
 
 int main(int argc, char **argv) {
-    if (argc != 7 && argc != 8) {
-        fprintf(stderr, "usage: %s in-channels out-channels size kernel stride images [groups]\n", argv[0]);
+    bench_layer l;
+    if (!bench_layer_parse(argc, argv, &l)) {
         return 2;
     }
-    int c = atoi(argv[1]), m = atoi(argv[2]), h = atoi(argv[3]), k = atoi(argv[4]), s = atoi(argv[5]);
-    int images = atoi(argv[6]), groups = argc == 8 ? atoi(argv[7]) : 1;
-    int p = k / 2, o = (h + 2 * p - k) / s + 1;
+    int c = l.c, m = l.m, h = l.h, k = l.k, s = l.s, images = l.images, groups = l.groups, p = l.p, o = l.o;
     ql_conv_spec sp = {c, h, h, m, groups, k, k, s, s, 1, 1, p, p, o, o, 3, 5, 0, 255};
     size_t wn = (size_t) m * (c / groups) * k * k;
     int8_t *w = malloc(wn);
@@ -73,9 +65,9 @@ int main(int argc, char **argv) {
     int iters = (int) (3e10 / ops) + 1;
     double best = 1e9;
     for (int r = 0; r < 5; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (int i = 0; i < iters; i++) ql_conv_run(cv, x, images, y, scratch);
-        double dt = (now() - t0) / iters;
+        double dt = (bench_now() - t0) / iters;
         if (dt < best) best = dt;
     }
     printf("conv %d->%d %dx%d k%d s%d batch %d groups %d (%s, %s): %.1f us, %.0f GOP/s\n", c, m, h, h, k, s, images, groups,

@@ -13,8 +13,8 @@ struct ql_fconv {
     int pointwise;         /* 1x1, stride 1, unpadded: the input planes are the GEMM's rows */
     int chunk_cols;        /* columns per packed activation chunk at most (a multiple of nr) */
     int kc;                /* packed: depth per k block (the whole k when it is not much deeper than KC) */
-    int pixel_major;       /* pointwise on a small plane: tile_px over [k][nr] panels of the weights, px pixels a tile */
-    int px;
+    int pixel_major;       /* a group-1 layer on a small plane: tile_px over [k][nr] panels of the weights */
+    int px;                /* pixel-major: pixels per tile (of the flat plane when pointwise, else of an output row) */
     int direct_ok;         /* the direct path can address the phases (it runs when use_direct says it is cheaper) */
     int ph2, qw;           /* direct: rows and width of one stride phase of the padded input */
     size_t phase;          /* direct: floats of one phase, ph2 * qw */

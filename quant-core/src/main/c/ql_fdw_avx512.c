@@ -55,6 +55,23 @@ QL_T static QL_INLINE void transpose16(__m512 r[16]) {
     }
 }
 
+/* One block: rows [0, rows) (<= 16) of src, columns [0, n) (<= 16), zeros elsewhere, transposed; column j < n is
+ * stored at dst + j * ldd, its lanes in sm. Shared by the depthwise kernel's row fill and the transpose op. */
+QL_T static QL_INLINE void transpose_block(const float *src, size_t lds, int rows, int n, float *dst, size_t ldd,
+                                           __mmask16 sm) {
+    __mmask16 m = (__mmask16) ((1u << n) - 1);
+    __m512 z = _mm512_setzero_ps(), r[16];
+#pragma GCC unroll 16
+    for (int i = 0; i < 16; i++) {
+        r[i] = i < rows ? _mm512_maskz_loadu_ps(m, src + (size_t) i * lds) : z;
+    }
+    transpose16(r);
+#pragma GCC unroll 16
+    for (int j = 0; j < 16; j++) {
+        if (j < n) _mm512_mask_storeu_ps(dst + (size_t) j * ldd, sm, r[j]);
+    }
+}
+
 /* Padded input row a of the block into dst[pw][16]: zeros outside the input, the 16 channels' values inside. */
 QL_T static void fill_row(const ql_fdwc *d, int a, float *dst) {
     const ql_fconv_spec *s = d->s;
@@ -72,19 +89,9 @@ QL_T static void fill_row(const ql_fdwc *d, int a, float *dst) {
     const float *row = d->x + (size_t) ih * s->iw;
     size_t plane = (size_t) s->ih * s->iw;
     for (int ic = 0; ic < c1; ic += L) {
-        int n = c1 - ic < L ? c1 - ic : L;
-        __mmask16 m = (__mmask16) ((1u << n) - 1);
-        __m512 r[16];
-#pragma GCC unroll 16
-        for (int c = 0; c < 16; c++) {
-            r[c] = c < d->channels ? _mm512_maskz_loadu_ps(m, row + c * plane + ic) : z;
-        }
-        transpose16(r);
-        float *o = dst + (size_t) (left + ic) * L;
-#pragma GCC unroll 16
-        for (int q = 0; q < 16; q++) {
-            if (q < n) _mm512_store_ps(o + (size_t) q * L, r[q]);
-        }
+        /* whole pixel vectors: the lanes past the block's channels become zeros, not stale scratch */
+        transpose_block(row + ic, plane, d->channels, c1 - ic < L ? c1 - ic : L, dst + (size_t) (left + ic) * L, L,
+                        (__mmask16) 0xFFFF);
     }
 }
 
@@ -175,19 +182,7 @@ QL_T void ql_fdw_cblock_avx512(const ql_fdwc *d) {
 /* dst[c * ldd + r] = src[r * lds + c] for r < rows (<= 16), c < cols: 16 x 16 blocks through registers. */
 QL_T void ql_f32_transpose_avx512(const float *src, size_t lds, int rows, int cols, float *dst, size_t ldd) {
     __mmask16 rm = (__mmask16) ((1u << rows) - 1);
-    __m512 z = _mm512_setzero_ps();
     for (int c0 = 0; c0 < cols; c0 += 16) {
-        int n = cols - c0 < 16 ? cols - c0 : 16;
-        __mmask16 m = (__mmask16) ((1u << n) - 1);
-        __m512 r[16];
-#pragma GCC unroll 16
-        for (int i = 0; i < 16; i++) {
-            r[i] = i < rows ? _mm512_maskz_loadu_ps(m, src + (size_t) i * lds + c0) : z;
-        }
-        transpose16(r);
-#pragma GCC unroll 16
-        for (int j = 0; j < 16; j++) {
-            if (j < n) _mm512_mask_storeu_ps(dst + (size_t) (c0 + j) * ldd, rm, r[j]);
-        }
+        transpose_block(src + c0, lds, rows, cols - c0 < 16 ? cols - c0 : 16, dst + (size_t) c0 * ldd, ldd, rm);
     }
 }

@@ -78,6 +78,10 @@ class SqueezeNetPtqTest {
         for (CalibrationMethod m : new CalibrationMethod[] {CalibrationMethod.MINMAX, CalibrationMethod.HISTOGRAM_L2, CalibrationMethod.HISTOGRAM_MSE}) {
             configs.put(m.label() + " per-channel gptq", QConfig.defaults().withMethod(m).withWeightRounding(WeightRounding.GPTQ));
         }
+        // The pooled logits feed a float Softmax: quantizing them to uint8 (a step of about 0.19 here) ties close
+        // classes, and argmax then takes the lower index. Keeping that one pool in float (an exclusion) avoids it.
+        configs.put("histogram-mse per-channel gptq, GlobalAveragePool in float", QConfig.defaults().withMethod(CalibrationMethod.HISTOGRAM_MSE)
+                .withWeightRounding(WeightRounding.GPTQ).exclude("GlobalAveragePool"));
         Map<String, Double> agreement = new LinkedHashMap<>();
         double best = 0;
         String bestName = null;
@@ -95,15 +99,18 @@ class SqueezeNetPtqTest {
         }
         System.out.printf("best method: %s (agreement %.3f)%n", bestName, best);
         // The target is 0.98; what ONNX Runtime's quantize_static reaches on the same images is 0.926
-        // (minmax per-tensor) to 0.953 (percentile per-channel). We measure 0.955-0.956 with the best methods on
-        // all 1,000 images, which beats that anchor but not the target: this bound guards against regressions
-        // (0.95 leaves room for noise on subsets), it does not claim the target is met.
+        // (minmax per-tensor) to 0.953 (percentile per-channel). We measure 0.971 with the best method on all 1,000
+        // images, which beats that anchor but not the target: this bound guards against regressions (0.95 leaves
+        // room for noise on subsets), it does not claim the target is met.
         assertTrue(best >= 0.95, "best agreement " + best + " (" + bestName + ") fell below ONNX Runtime's own anchor");
         if (n == 1000) {
             // GPTQ measured 0.965 (l2), 0.966 (mse), 0.952 (minmax) against 0.953, 0.956, 0.954 with nearest rounding:
             // it must keep a clear gain on the best method (0.005 is about the spread of equivalent variants)
             double gain = agreement.get("histogram-l2 per-channel gptq") - agreement.get("histogram-l2 per-channel");
             assertTrue(gain >= 0.005, "GPTQ gained only " + gain + " on histogram-l2");
+            // measured 0.971 against 0.966: float logits no longer tie
+            double untied = agreement.get("histogram-mse per-channel gptq, GlobalAveragePool in float") - agreement.get("histogram-mse per-channel gptq");
+            assertTrue(untied >= 0.003, "the float pool gained only " + untied);
         }
 
         // the exported artifact: size, and ONNX Runtime against our int8 engine
@@ -112,22 +119,36 @@ class SqueezeNetPtqTest {
         System.out.printf("SqueezeNet QDQ file %d bytes = %.3f x float (%d)%n", file.length, (double) file.length / floatSize, floatSize);
         assertTrue(file.length <= 0.27 * floatSize, "QDQ file " + file.length + " bytes vs float " + floatSize);
         compareWithOrt(bestModel, d, Math.min(n, 200));
+
+        // where the best model's remaining error comes from, on 200 images the calibration did not see
+        List<float[]> heldOut = new ArrayList<>();
+        for (int i = 2; i < n; i += 5) heldOut.add(d.inputs[i]);
+        ActivationSensitivity.Report r = ActivationSensitivity.measure(bestModel, g, heldOut, "pool10_1");
+        System.out.printf("SqueezeNet %s: error of the pooled logits with one activation group at a time left in float32 (%d held-out images)%n%s",
+                bestName, heldOut.size(), r.table());
+        assertTrue(r.weightsOnly().outputMse() < r.quantized().outputMse());
     }
 
-    /** Compares at the last quantized tensor (the pooled logits before the float Softmax) and at the output. */
+    /**
+     * Compares at the last quantized tensor (the pooled logits before the float Softmax, or the last conv's output when
+     * the pool runs in float) and at the output.
+     */
     static void compareWithOrt(QuantizedModel qm, ImageNetSamples d, int n) throws Exception {
         Graph q = qm.qdqGraph().copy();
-        String pooled = null;
+        String last = null;
+        for (var node : q.topologicalOrder()) {
+            if (node.opType().equals("QuantizeLinear") && !q.isConstant(node.input(0))) last = node.input(0);
+        }
         float scale = 0;
         for (CalibratedStats.Entry e : qm.stats().entries().values()) {
-            if (e.values().contains("pool10_1")) {
-                scale = e.qparams().scale();
-            }
+            if (e.values().contains(last)) scale = e.qparams().scale();
         }
+        String pooled = null;
         for (var node : q.nodes()) {
-            if (node.opType().equals("DequantizeLinear") && node.input(0).startsWith("pool10_1")) pooled = node.output(0);
+            if (node.opType().equals("DequantizeLinear") && node.input(0).startsWith(last)) pooled = node.output(0);
         }
-        assertNotNull(pooled, "no dequantized pool10_1 in the QDQ graph");
+        assertNotNull(pooled, "no dequantized " + last + " in the QDQ graph");
+        assertTrue(scale > 0, "no qparams for " + last);
         q.addOutput(new ValueInfo(pooled, ElemType.FLOAT, null, null));
         byte[] bytes = OnnxModelWriter.toBytes(q);
         InferenceSession ours = QuantizedModel.int8Engine(q).newSession();
@@ -155,7 +176,7 @@ class SqueezeNetPtqTest {
                 if (Compare.argmax(pa, 0, 1000) == Compare.argmax(pb, 0, 1000)) top1Agree++;
             }
         }
-        System.out.printf("SqueezeNet int8 vs ORT on our QDQ file (%d images): %d/%d pooled logits within 1 LSB (%.4f%%), %d bit-exact (%.4f%%); "
+        System.out.printf("SqueezeNet int8 vs ORT on our QDQ file (%d images): %d/%d values of " + last + " within 1 LSB (%.4f%%), %d bit-exact (%.4f%%); "
                 + "max |softmax diff| %.3g; top-1 agreement %d/%d%n", n, within, total, 100.0 * within / total, exact, 100.0 * exact / total,
                 maxProbDiff, top1Agree, n);
         assertTrue(within >= 0.999 * total, within + "/" + total + " within 1 LSB");

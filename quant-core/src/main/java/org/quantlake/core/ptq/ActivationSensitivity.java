@@ -1,11 +1,13 @@
 package org.quantlake.core.ptq;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.quantlake.core.drift.TopK;
 import org.quantlake.core.engine.CompiledModel;
 import org.quantlake.core.engine.InferenceSession;
 import org.quantlake.core.graph.ElemType;
@@ -160,7 +162,7 @@ public final class ActivationSensitivity {
                 sq += d * d;
             }
             n += a.length;
-            if (argmax(a) == argmax(r)) agree++;
+            if (TopK.argmax(a, 0, a.length) == TopK.argmax(r, 0, r.length)) agree++;
         }
         return new Row(label, List.copyOf(tensors), sq / n, (double) agree / out.length);
     }
@@ -180,14 +182,8 @@ public final class ActivationSensitivity {
             }
             float[] o = session.run(Map.of(model.inputName(), batch), to - from).get(value);
             int size = o.length / (to - from);
-            for (int i = from; i < to; i++) out[i] = java.util.Arrays.copyOfRange(o, (i - from) * size, (i - from + 1) * size);
+            for (int i = from; i < to; i++) out[i] = Arrays.copyOfRange(o, (i - from) * size, (i - from + 1) * size);
         }
         return out;
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-        return best;
     }
 }
